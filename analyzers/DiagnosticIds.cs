@@ -1,0 +1,12 @@
+namespace TorchSharp.Analyzers
+{
+    /// <summary>
+    /// The rule ids, in one place. Ids are stable once shipped; the code fix project and the tests use
+    /// these constants instead of repeating the strings.
+    /// </summary>
+    public static class DiagnosticIds
+    {
+        /// <summary>A grad-mode scope (<c>no_grad</c>, <c>enable_grad</c>, <c>set_grad_enabled</c>, <c>inference_mode</c>) is not disposed.</summary>
+        public const string UndisposedGradModeScope = "TORCH006";
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TorchSharp.Analyzers.Flow
+{
+    /// <summary>Small questions about the shape of an operation tree that several analyses ask.</summary>
+    internal static class OperationNavigation
+    {
+        /// <summary>The operation without the conversions and parentheses that wrap it.</summary>
+        public static IOperation SkipConversions(this IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The operation that consumes <paramref name="operation"/>'s value, looking through conversions and
+        /// parentheses; <paramref name="consumed"/> is the child of the consumer that holds the value.
+        /// </summary>
+        public static IOperation? ConsumerOf(this IOperation operation, out IOperation consumed)
+        {
+            consumed = operation;
+            var parent = operation.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                consumed = parent;
+                parent = parent.Parent;
+            }
+
+            return parent;
+        }
+
+        /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member body itself.</summary>
+        public static IOperation? EnclosingFunction(this IOperation operation)
+        {
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The root of the operation tree that holds <paramref name="operation"/> (the member body).</summary>
+        public static IOperation Root(this IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent != null)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace TorchSharp.Analyzers.Symbols
+{
+    /// <summary>
+    /// The TorchSharp API as symbols of one compilation, resolved once by metadata name and shared by
+    /// every rule. <see cref="For"/> returns <c>null</c> when the compilation does not reference TorchSharp,
+    /// and rules then register nothing: zero cost for code that does not use TorchSharp.
+    /// </summary>
+    internal sealed class TorchSymbols
+    {
+        // One instance per compilation, shared by all analyzers of the product. The table does not keep
+        // compilations alive; a sentinel stands for "TorchSharp is absent" because the table cannot hold null.
+        private static readonly ConditionalWeakTable<Compilation, TorchSymbols> Cache = new ConditionalWeakTable<Compilation, TorchSymbols>();
+        private static readonly TorchSymbols Absent = new TorchSymbols();
+
+        private TorchSymbols()
+        {
+            Torch = null!;
+            Module = null!;
+            GenericModules = ImmutableArray<INamedTypeSymbol>.Empty;
+        }
+
+        private TorchSymbols(INamedTypeSymbol torch, INamedTypeSymbol module, ImmutableArray<INamedTypeSymbol> genericModules)
+        {
+            Torch = torch;
+            Module = module;
+            GenericModules = genericModules;
+        }
+
+        /// <summary><c>TorchSharp.torch</c>, the static class that holds the grad-mode switches.</summary>
+        public INamedTypeSymbol Torch { get; }
+
+        /// <summary><c>TorchSharp.torch.nn.Module</c>, the base of every module.</summary>
+        public INamedTypeSymbol Module { get; }
+
+        /// <summary><c>Module&lt;T,TResult&gt;</c> … <c>Module&lt;T1..T6,TResult&gt;</c>, unconstructed.</summary>
+        public ImmutableArray<INamedTypeSymbol> GenericModules { get; }
+
+        /// <summary>The symbols of <paramref name="compilation"/>, or <c>null</c> when it does not reference TorchSharp.</summary>
+        public static TorchSymbols? For(Compilation compilation)
+        {
+            var symbols = Cache.GetValue(compilation, Resolve);
+            return ReferenceEquals(symbols, Absent) ? null : symbols;
+        }
+
+        /// <summary>Which grad-mode switch <paramref name="method"/> is, or <c>null</c> when it is none.</summary>
+        public GradScopeFactory? AsGradScopeFactory(IMethodSymbol method)
+        {
+            if (!method.IsStatic || !SymbolEqualityComparer.Default.Equals(method.ContainingType, Torch))
+            {
+                return null;
+            }
+
+            switch (method.Name)
+            {
+                case "no_grad" when method.Parameters.Length == 0:
+                    return GradScopeFactory.NoGrad;
+                case "enable_grad" when method.Parameters.Length == 1:
+                    return GradScopeFactory.EnableGrad;
+                case "set_grad_enabled" when method.Parameters.Length == 1:
+                    return GradScopeFactory.SetGradEnabled;
+                case "inference_mode" when method.Parameters.Length == 1:
+                    return GradScopeFactory.InferenceMode;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Whether <paramref name="type"/> is <c>torch.nn.Module</c> or derives from it.</summary>
+        public bool IsModule(ITypeSymbol? type)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, Module))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static TorchSymbols Resolve(Compilation compilation)
+        {
+            var torch = compilation.GetTypeByMetadataName("TorchSharp.torch");
+            var module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
+            if (torch is null || module is null)
+            {
+                return Absent;
+            }
+
+            var generic = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            for (var arity = 2; arity <= 7; arity++)
+            {
+                if (compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`" + arity) is { } type)
+                {
+                    generic.Add(type);
+                }
+            }
+
+            return new TorchSymbols(torch, module, generic.ToImmutable());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace TorchSharp.Analyzers.CodeFixes.Common
+{
+    /// <summary>
+    /// Fix All for fixes that wrap or insert statements. The batch fixer merges independent text edits and drops
+    /// the ones that overlap — and a using block that wraps "the rest of the block" overlaps every later fix in that
+    /// block. This provider applies the fixes one after the other to one tree instead, last position first, each on
+    /// the node as the previous fixes left it, so every diagnostic gets its fix and a second run changes nothing.
+    /// </summary>
+    internal sealed class SequentialFixAllProvider : DocumentBasedFixAllProvider
+    {
+        private readonly Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> _fixOne;
+
+        /// <param name="fixOne">Given the current root, the reported node (tracked) and the equivalence key, the fixed root or null.</param>
+        public SequentialFixAllProvider(Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne) => _fixOne = fixOne;
+
+        protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
+        {
+            var root = await document.GetSyntaxRootAsync(fixAllContext.CancellationToken).ConfigureAwait(false);
+            if (root is null || diagnostics.IsEmpty)
+            {
+                return document;
+            }
+
+            var nodes = diagnostics
+                .Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true))
+                .Distinct()
+                .OrderByDescending(n => n.SpanStart)
+                .ToList();
+            var current = root.TrackNodes(nodes);
+            foreach (var node in nodes)
+            {
+                fixAllContext.CancellationToken.ThrowIfCancellationRequested();
+                if (current.GetCurrentNode(node) is { } tracked && _fixOne(current, tracked, fixAllContext.CodeActionEquivalenceKey) is { } fixedRoot)
+                {
+                    current = fixedRoot;
+                }
+            }
+
+            return document.WithSyntaxRoot(current);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace TorchSharp.Analyzers.CodeFixes.Common
+{
+    /// <summary>
+    /// The list of statements that holds a statement — a block, a switch section or the top-level statements of
+    /// a file — so that fixes can reason about "the statements that follow up to the end of the block".
+    /// </summary>
+    internal sealed class StatementContainer
+    {
+        private StatementContainer(SyntaxNode node, SyntaxList<StatementSyntax> statements, int index)
+        {
+            Node = node;
+            Statements = statements;
+            Index = index;
+        }
+
+        /// <summary>The block, switch section or compilation unit.</summary>
+        public SyntaxNode Node { get; }
+
+        /// <summary>Its statements, in order.</summary>
+        public SyntaxList<StatementSyntax> Statements { get; }
+
+        /// <summary>Where the statement the container was asked about stands.</summary>
+        public int Index { get; }
+
+        /// <summary>True for a block: the only place where both a using declaration and a using block fit.</summary>
+        public bool IsBlock => Node is BlockSyntax;
+
+        /// <summary>True when a using declaration may stand here (not directly in a switch section: CS8647).</summary>
+        public bool AllowsUsingDeclaration => !(Node is SwitchSectionSyntax);
+
+        /// <summary>The container of <paramref name="statement"/>, or null for an embedded statement (<c>if (c) x();</c>).</summary>
+        public static StatementContainer? Of(StatementSyntax statement)
+        {
+            switch (statement.Parent)
+            {
+                case BlockSyntax block:
+                    return new StatementContainer(block, block.Statements, block.Statements.IndexOf(statement));
+                case SwitchSectionSyntax section:
+                    return new StatementContainer(section, section.Statements, section.Statements.IndexOf(statement));
+                case GlobalStatementSyntax global when global.Parent is CompilationUnitSyntax unit:
+                    var statements = default(SyntaxList<StatementSyntax>);
+                    var index = -1;
+                    foreach (var member in unit.Members)
+                    {
+                        if (member is GlobalStatementSyntax g)
+                        {
+                            if (g == global)
+                            {
+                                index = statements.Count;
+                            }
+
+                            statements = statements.Add(g.Statement);
+                        }
+                    }
+
+                    return new StatementContainer(unit, statements, index);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// Replaces <paramref name="count"/> statements from <paramref name="start"/> with <paramref name="replacement"/>;
+        /// null for top-level statements, whose list is not one node.
+        /// </summary>
+        public SyntaxNode? ReplaceRange(int start, int count, StatementSyntax replacement)
+        {
+            var list = Statements;
+            for (var i = 0; i < count; i++)
+            {
+                list = list.RemoveAt(start);
+            }
+
+            list = list.Insert(start, replacement);
+            switch (Node)
+            {
+                case BlockSyntax block:
+                    return block.WithStatements(list);
+                case SwitchSectionSyntax section:
+                    return section.WithStatements(list);
+                default:
+                    return null;
+            }
+        }
+    }
+}
