@@ -68,20 +68,16 @@ namespace TorchSharp.Analyzers.CodeFixes
 
         private static SyntaxNode? FixDiscarded(SyntaxNode root, ExpressionStatementSyntax discarded, InvocationExpressionSyntax call, StatementContainer container, Shape shape)
         {
-            var scopeCall = call.WithoutTrivia();
             if (shape == Shape.UsingDeclaration)
             {
+                // Parsed from text so that the call keeps exactly what the user wrote, comments inside it included.
                 var name = FreeNames.Pick(discarded, PreferredName(call));
-                var declaration = LocalDeclarationStatement(
-                        VariableDeclaration(IdentifierName("var"))
-                            .AddVariables(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(scopeCall))))
-                    .WithUsingKeyword(Token(SyntaxKind.UsingKeyword))
-                    .WithTriviaFrom(discarded)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var declaration = ParseStatement("using var " + name + " = " + call.WithoutTrivia().ToFullString() + ";")
+                    .WithTriviaFrom(discarded);
                 return root.ReplaceNode(discarded, declaration);
             }
 
-            return WrapFollowing(root, container, discarded, UsingStatement(null, scopeCall, Block()), end: container.Statements.Count);
+            return WrapFollowing(root, container, discarded, UsingStatement(null, call.WithoutTrivia(), Block()), end: container.Statements.Count);
         }
 
         private static SyntaxNode? FixLocal(SyntaxNode root, LocalDeclarationStatementSyntax declaration, StatementContainer container, Shape shape)
@@ -105,18 +101,20 @@ namespace TorchSharp.Analyzers.CodeFixes
                     return null;
                 }
 
+                // Only the keyword is inserted, so the statement keeps its own formatting and comments.
+                var usingKeyword = Token(declaration.GetLeadingTrivia(), SyntaxKind.UsingKeyword, TriviaList(Space));
                 var usingDeclaration = declaration
-                    .WithUsingKeyword(Token(SyntaxKind.UsingKeyword).WithLeadingTrivia(declaration.GetLeadingTrivia()))
                     .WithDeclaration(declaration.Declaration.WithoutLeadingTrivia())
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                var fixedRoot = root.TrackNodes(new SyntaxNode[] { declaration }.Concat(disposeIndex is int i ? new[] { container.Statements[i] } : Enumerable.Empty<SyntaxNode>()));
+                    .WithUsingKeyword(usingKeyword);
                 if (disposeIndex is int last)
                 {
-                    var trackedDispose = fixedRoot.GetCurrentNode(container.Statements[last])!;
-                    fixedRoot = fixedRoot.RemoveNode(trackedDispose, SyntaxRemoveOptions.KeepExteriorTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives)!;
+                    var dispose = container.Statements[last];
+                    var tracked = root.TrackNodes(declaration, dispose);
+                    tracked = tracked.RemoveNode(tracked.GetCurrentNode(dispose)!, RemoveOptionsFor(dispose))!;
+                    return tracked.ReplaceNode(tracked.GetCurrentNode(declaration)!, usingDeclaration);
                 }
 
-                return fixedRoot.ReplaceNode(fixedRoot.GetCurrentNode(declaration)!, usingDeclaration);
+                return root.ReplaceNode(declaration, usingDeclaration);
             }
 
             var resource = declaration.Declaration.WithoutTrivia();
@@ -138,11 +136,13 @@ namespace TorchSharp.Analyzers.CodeFixes
             }
 
             var block = Block(wrapped);
+            var count = end - start + (removeEnd ? 1 : 0);
+            var lastReplaced = container.Statements[start + count - 1];
             var replacement = usingStatement
                 .WithStatement(block)
                 .WithLeadingTrivia(anchor.GetLeadingTrivia())
+                .WithTrailingTrivia(lastReplaced.GetTrailingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            var count = end - start + (removeEnd ? 1 : 0);
             var newContainer = container.ReplaceRange(start, count, replacement);
             return newContainer is null ? null : root.ReplaceNode(container.Node, newContainer);
         }
@@ -165,6 +165,12 @@ namespace TorchSharp.Analyzers.CodeFixes
                 .SelectMany(s => s.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
                 .Any(identifier => declared.Contains(identifier.Identifier.ValueText));
         }
+
+        /// <summary>A removed statement takes its line with it, unless it carries a comment worth keeping.</summary>
+        private static SyntaxRemoveOptions RemoveOptionsFor(StatementSyntax statement)
+            => statement.GetLeadingTrivia().Concat(statement.GetTrailingTrivia()).Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                ? SyntaxRemoveOptions.KeepExteriorTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives
+                : SyntaxRemoveOptions.KeepUnbalancedDirectives;
 
         private static int? IndexOfDisposeStatement(StatementContainer container, string local)
         {

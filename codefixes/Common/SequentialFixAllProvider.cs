@@ -10,7 +10,7 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
     /// <summary>
     /// Fix All for fixes that wrap or insert statements. The batch fixer merges independent text edits and drops
     /// the ones that overlap — and a using block that wraps "the rest of the block" overlaps every later fix in that
-    /// block. This provider applies the fixes one after the other to one tree instead, last position first, each on
+    /// block. This provider applies the fixes one after the other to one tree instead, in document order, each on
     /// the node as the previous fixes left it, so every diagnostic gets its fix and a second run changes nothing.
     /// </summary>
     internal sealed class SequentialFixAllProvider : DocumentBasedFixAllProvider
@@ -31,7 +31,7 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
             var nodes = diagnostics
                 .Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true))
                 .Distinct()
-                .OrderByDescending(n => n.SpanStart)
+                .OrderBy(n => n.SpanStart)
                 .ToList();
             var current = root.TrackNodes(nodes);
             foreach (var node in nodes)
