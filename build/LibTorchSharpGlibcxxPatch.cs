@@ -138,6 +138,7 @@ internal readonly struct VersionNeedEntry
     /// <summary>The vna_flags value.</summary>
     public ushort Flags { get; }
 
+    /// <summary>Whether VER_FLG_WEAK is set: the loader accepts a library that lacks this version.</summary>
     public bool IsWeak => (Flags & ElfVersionNeedPatcher.VerFlgWeak) != 0;
 }
 
