@@ -6,6 +6,12 @@ namespace TorchSharp.Analyzers
     /// </summary>
     public static class DiagnosticIds
     {
+        /// <summary>A module is used for inference while it may be in training mode (missing <c>eval()</c>).</summary>
+        public const string MissingEval = "TORCH001";
+
+        /// <summary>An inference forward pass runs with autograd recording (missing <c>no_grad</c>).</summary>
+        public const string MissingNoGrad = "TORCH002";
+
         /// <summary>A grad-mode scope (<c>no_grad</c>, <c>enable_grad</c>, <c>set_grad_enabled</c>, <c>inference_mode</c>) is not disposed.</summary>
         public const string UndisposedGradModeScope = "TORCH006";
     }

@@ -37,6 +37,33 @@ namespace TorchSharp.Analyzers.Flow
             return graph;
         }
 
+        /// <summary>
+        /// <paramref name="root"/> and every graph nested in it (lambdas and local functions, at any depth), each with
+        /// whether it is nested.
+        /// </summary>
+        public static IEnumerable<(ControlFlowGraph Graph, bool IsNested)> SelfAndNested(ControlFlowGraph root)
+        {
+            var pending = new Stack<(ControlFlowGraph, bool)>();
+            pending.Push((root, false));
+            while (pending.Count > 0)
+            {
+                var (graph, nested) = pending.Pop();
+                yield return (graph, nested);
+                foreach (var localFunction in graph.LocalFunctions)
+                {
+                    pending.Push((graph.GetLocalFunctionControlFlowGraph(localFunction), true));
+                }
+
+                foreach (var block in graph.Blocks)
+                {
+                    foreach (var lambda in FlowLambdasIn(block))
+                    {
+                        pending.Push((graph.GetAnonymousFunctionControlFlowGraph(lambda), true));
+                    }
+                }
+            }
+        }
+
         private static ControlFlowGraph? NestedGraph(ControlFlowGraph graph, IOperation function)
         {
             switch (function)

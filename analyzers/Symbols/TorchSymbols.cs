@@ -69,6 +69,59 @@ namespace TorchSharp.Analyzers.Symbols
             }
         }
 
+        /// <summary>Classifies a call for the mode flow.</summary>
+        public TorchCallKind Classify(IMethodSymbol method)
+        {
+            if (!IsTorchSharp(method))
+            {
+                return TorchCallKind.None;
+            }
+
+            var declaringType = method.ContainingType;
+            if (!method.IsStatic && IsModule(declaringType))
+            {
+                switch (method.Name)
+                {
+                    case "eval" when method.Parameters.Length == 0:
+                        return TorchCallKind.Eval;
+                    case "train" when method.Parameters.Length == 1:
+                        return TorchCallKind.Train;
+                    case "call":
+                    case "forward":
+                        return TorchCallKind.Forward;
+                }
+
+                return IsModule(method.ReturnType) ? TorchCallKind.FluentModuleMethod : TorchCallKind.None;
+            }
+
+            switch (method.Name)
+            {
+                case "backward":
+                    return TorchCallKind.Backward;
+                case "step" when !method.IsStatic && method.Parameters.Length <= 1 && IsOptimizer(declaringType):
+                    return TorchCallKind.OptimizerStep;
+            }
+
+            return method.IsStatic && IsModule(method.ReturnType) ? TorchCallKind.ModuleFactory : TorchCallKind.None;
+        }
+
+        /// <summary>Whether <paramref name="symbol"/> is declared in the TorchSharp assembly.</summary>
+        public bool IsTorchSharp(ISymbol symbol)
+            => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, Torch.ContainingAssembly);
+
+        private static bool IsOptimizer(ITypeSymbol? type)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (current.Name == "Optimizer" || current.Name == "OptimizerHelper")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Whether <paramref name="type"/> is <c>torch.nn.Module</c> or derives from it.</summary>
         public bool IsModule(ITypeSymbol? type)
         {

@@ -1,0 +1,25 @@
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>What a method of this compilation does to the mode of a module it receives, on every normal path.</summary>
+    internal enum ModeEffect
+    {
+        /// <summary>Leaves the mode as it was.</summary>
+        Unchanged,
+
+        /// <summary>Leaves the module in eval mode.</summary>
+        Eval,
+
+        /// <summary>Leaves the module in training mode.</summary>
+        Train,
+
+        /// <summary>Depends on the path, or cannot be known (recursion, depth limit, code without a body).</summary>
+        Unknown,
+    }
+
+    /// <summary>Answers questions about callees, for the flow of their callers.</summary>
+    internal interface ICalleeSummaries
+    {
+        /// <summary>The effect of <paramref name="callee"/> on the module it receives as parameter <paramref name="ordinal"/> (-1: <c>this</c>).</summary>
+        ModeEffect EffectOn(Microsoft.CodeAnalysis.IMethodSymbol callee, int ordinal, int depth);
+    }
+}

@@ -1,0 +1,534 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// The mode flow of one function body (DESIGN §4): along the control-flow graph, the train/eval mode of every
+    /// tracked module value and the grad mode, scoped by the <c>using</c> of a grad-mode switch. Modules created in the
+    /// flow start in Train; parameters and fields start as <see cref="ModeFlags.Entry"/>; a call into this compilation
+    /// applies the callee's summary; a call into unknown code that receives a module makes it Unknown.
+    /// </summary>
+    internal sealed class ModeFlow : ForwardDataflow<ModeState>
+    {
+        private readonly TorchSymbols _symbols;
+        private readonly ICalleeSummaries _summaries;
+        private readonly int _depth;
+        private readonly bool _isNestedFunction;
+
+        // Value ids are allocated per site, so that every iteration of the fixpoint names a value the same way.
+        private readonly Dictionary<SyntaxNode, int> _siteIds = new Dictionary<SyntaxNode, int>();
+        private readonly Dictionary<Storage, int> _entryIds = new Dictionary<Storage, int>();
+        private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
+        private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
+
+        // Filled only during the final replay, from the fixpoint's states.
+        private List<ForwardPass>? _forwardPasses;
+        private List<CallSite>? _callSites;
+        private List<SyntaxNode>? _trainingSteps;
+
+        private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
+            : base(graph, ModeState.Comparer)
+        {
+            _symbols = symbols;
+            _summaries = summaries;
+            _depth = depth;
+            _isNestedFunction = isNestedFunction;
+        }
+
+        /// <summary>Runs the flow over <paramref name="graph"/>. Lambdas and local functions start with an unknown grad mode.</summary>
+        public static ModeFlowResult Analyze(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
+        {
+            var flow = new ModeFlow(graph, symbols, summaries, depth, isNestedFunction);
+            var entry = ModeState.Empty(isNestedFunction ? GradFact.Unknown : GradFact.Entry);
+            var exit = flow.Run(entry);
+
+            flow._forwardPasses = new List<ForwardPass>();
+            flow._callSites = new List<CallSite>();
+            flow._trainingSteps = new List<SyntaxNode>();
+            foreach (var block in graph.Blocks)
+            {
+                var inState = flow.InStateOf(block);
+                if (!inState.Reached)
+                {
+                    continue;
+                }
+
+                var state = inState.State;
+                foreach (var operation in block.Operations)
+                {
+                    state = flow.Transfer(operation, state);
+                }
+
+                if (block.BranchValue != null)
+                {
+                    flow.Transfer(block.BranchValue, state);
+                }
+            }
+
+            var entryValues = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            foreach (var pair in flow._entryIds)
+            {
+                if (pair.Key.Symbol != null)
+                {
+                    entryValues[pair.Key.Symbol] = pair.Value;
+                }
+            }
+
+            return new ModeFlowResult(
+                flow._forwardPasses.ToImmutableArray(),
+                flow._callSites.ToImmutableArray(),
+                flow._trainingSteps.Distinct().ToImmutableArray(),
+                exit.Reached ? exit.State : null,
+                entryValues);
+        }
+
+        /// <summary>"No value": the storage holds nothing the flow tracks.</summary>
+        public const int NoValue = 0;
+
+        protected override ModeState Join(ModeState left, ModeState right)
+        {
+            var values = left.Values.ToBuilder();
+            var modes = left.Modes.ToBuilder();
+            foreach (var pair in right.Modes)
+            {
+                modes[pair.Key] = modes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
+            }
+
+            foreach (var storage in left.Values.Keys.Union(right.Values.Keys).ToList())
+            {
+                var leftId = ValueIn(left, storage);
+                var rightId = ValueIn(right, storage);
+                if (leftId == rightId)
+                {
+                    if (leftId != NoValue)
+                    {
+                        values[storage] = leftId;
+                    }
+
+                    continue;
+                }
+
+                // Different values on the two paths: the storage now holds a merged value whose mode is the join.
+                var merged = MergeIdOf(storage);
+                var mode = ModeIn(left, leftId).Join(ModeIn(right, rightId));
+                if (modes.TryGetValue(merged, out var existing))
+                {
+                    mode = mode.Join(existing);
+                }
+
+                values[storage] = merged;
+                modes[merged] = mode;
+                AddEntryMode(modes, left, storage, leftId);
+                AddEntryMode(modes, right, storage, rightId);
+            }
+
+            var scopes = left.Scopes.ToBuilder();
+            foreach (var pair in right.Scopes)
+            {
+                scopes[pair.Key] = scopes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
+            }
+
+            return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable());
+        }
+
+        private void AddEntryMode(ImmutableDictionary<int, ModeFact>.Builder modes, ModeState state, Storage storage, int id)
+        {
+            if (id != NoValue && !modes.ContainsKey(id))
+            {
+                modes[id] = ModeIn(state, id);
+            }
+        }
+
+        /// <summary>The value a storage holds in <paramref name="state"/>: its entry value when untouched and it has one.</summary>
+        private int ValueIn(ModeState state, Storage storage)
+        {
+            if (state.Values.TryGetValue(storage, out var id))
+            {
+                return id;
+            }
+
+            return storage.HasEntryValue ? EntryIdOf(storage) : NoValue;
+        }
+
+        private ModeFact ModeIn(ModeState state, int id)
+        {
+            if (state.Modes.TryGetValue(id, out var mode))
+            {
+                return mode;
+            }
+
+            foreach (var pair in _entryIds)
+            {
+                if (pair.Value == id)
+                {
+                    return EntryMode(pair.Key);
+                }
+            }
+
+            return ModeFact.Unknown;
+        }
+
+        private ModeFact EntryMode(Storage storage)
+        {
+            // In a lambda or local function, parameters and captured values come from code the flow cannot follow.
+            if (_isNestedFunction)
+            {
+                return ModeFact.Unknown;
+            }
+
+            // `this` is the module whose own methods run: its mode is its caller's business (DESIGN §4).
+            return storage.IsThis ? ModeFact.Unknown : ModeFact.Entry(storage.Symbol!);
+        }
+
+        private int EntryIdOf(Storage storage)
+        {
+            if (!_entryIds.TryGetValue(storage, out var id))
+            {
+                id = -(_entryIds.Count + 1) * 2;
+                _entryIds[storage] = id;
+            }
+
+            return id;
+        }
+
+        private int MergeIdOf(Storage storage)
+        {
+            if (!_mergeIds.TryGetValue(storage, out var id))
+            {
+                id = -(_mergeIds.Count + 1) * 2 - 1;
+                _mergeIds[storage] = id;
+            }
+
+            return id;
+        }
+
+        private int SiteIdOf(SyntaxNode site)
+        {
+            if (!_siteIds.TryGetValue(site, out var id))
+            {
+                id = _siteIds.Count + 1;
+                _siteIds[site] = id;
+            }
+
+            return id;
+        }
+
+        protected override ModeState Transfer(IOperation operation, ModeState state)
+        {
+            var walker = new Step(this, state);
+            walker.Visit(operation);
+            return walker.State;
+        }
+
+        /// <summary>Whether a branch leaving a finally region or a loop needs anything: nothing for this flow.</summary>
+        protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state) => state;
+
+        /// <summary>One top-level operation, evaluated children first, as the runtime would.</summary>
+        private sealed class Step
+        {
+            private readonly ModeFlow _flow;
+            private readonly Dictionary<IOperation, int> _values = new Dictionary<IOperation, int>();
+
+            public Step(ModeFlow flow, ModeState state)
+            {
+                _flow = flow;
+                State = state;
+            }
+
+            public ModeState State { get; private set; }
+
+            private TorchSymbols Symbols => _flow._symbols;
+
+            public void Visit(IOperation operation)
+            {
+                // Lambdas run later (or never): their bodies have graphs of their own.
+                if (operation is IFlowAnonymousFunctionOperation)
+                {
+                    return;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    Visit(child);
+                }
+
+                switch (operation)
+                {
+                    case IInvocationOperation invocation:
+                        OnInvocation(invocation);
+                        break;
+                    case IObjectCreationOperation creation:
+                        OnObjectCreation(creation);
+                        break;
+                    case ISimpleAssignmentOperation assignment:
+                        OnAssignment(assignment.Target, assignment.Value);
+                        break;
+                    case IFlowCaptureOperation capture:
+                        OnStore(Storage.Of(capture.Id), capture.Value);
+                        break;
+                    case IConversionOperation conversion when TryValue(conversion.Operand, out var converted):
+                        _values[conversion] = converted;
+                        break;
+                    case IParenthesizedOperation parenthesized when TryValue(parenthesized.Operand, out var inner):
+                        _values[parenthesized] = inner;
+                        break;
+                }
+            }
+
+            private bool TryValue(IOperation operation, out int id)
+            {
+                if (_values.TryGetValue(operation, out id))
+                {
+                    return true;
+                }
+
+                if (StorageOf(operation) is Storage storage && operation.Type != null && Symbols.IsModule(operation.Type))
+                {
+                    id = _flow.ValueIn(State, storage);
+                    if (id != NoValue && !State.Modes.ContainsKey(id))
+                    {
+                        State = State.With(modes: State.Modes.SetItem(id, _flow.ModeIn(State, id)));
+                    }
+
+                    return id != NoValue;
+                }
+
+                id = NoValue;
+                return false;
+            }
+
+            private static Storage? StorageOf(IOperation operation)
+            {
+                switch (operation)
+                {
+                    case ILocalReferenceOperation local:
+                        return Storage.Of(local.Local);
+                    case IParameterReferenceOperation parameter:
+                        return Storage.Of(parameter.Parameter);
+                    case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation:
+                        return Storage.Of(field.Field);
+                    case IPropertyReferenceOperation property when property.Arguments.IsEmpty && (property.Instance is null || property.Instance is IInstanceReferenceOperation):
+                        return Storage.Of(property.Property);
+                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                        return Storage.This;
+                    case IFlowCaptureReferenceOperation capture:
+                        return Storage.Of(capture.Id);
+                    default:
+                        return null;
+                }
+            }
+
+            private void OnAssignment(IOperation target, IOperation value)
+            {
+                if (StorageOf(target) is Storage storage)
+                {
+                    OnStore(storage, value);
+                }
+            }
+
+            private void OnStore(Storage storage, IOperation value)
+            {
+                if (value.Type is null || !Symbols.IsModule(value.Type))
+                {
+                    // A grad-mode scope object stored here restores the mode it saved when disposed.
+                    if (_pendingScope is GradFact saved && value.SkipConversions() is IInvocationOperation scopeCall && scopeCall == _pendingScopeCall)
+                    {
+                        State = State.With(scopes: State.Scopes.SetItem(storage, saved));
+                        _pendingScope = null;
+                    }
+
+                    return;
+                }
+
+                if (TryValue(value, out var id))
+                {
+                    State = State.With(values: State.Values.SetItem(storage, id));
+                    return;
+                }
+
+                // A module from somewhere the flow cannot see (a user factory, a property chain): its mode is unknown.
+                var unknown = _flow.SiteIdOf(value.Syntax);
+                State = State.With(
+                    values: State.Values.SetItem(storage, unknown),
+                    modes: State.Modes.SetItem(unknown, ModeFact.Unknown));
+            }
+
+            private GradFact? _pendingScope;
+            private IInvocationOperation? _pendingScopeCall;
+
+            private void OnObjectCreation(IObjectCreationOperation creation)
+            {
+                if (creation.Constructor != null)
+                {
+                    ApplyCall(creation.Constructor, creation.Syntax, null, creation.Arguments);
+                }
+
+                if (creation.Type != null && Symbols.IsModule(creation.Type))
+                {
+                    Create(creation);
+                }
+            }
+
+            private void Create(IOperation creation)
+            {
+                var id = _flow.SiteIdOf(creation.Syntax);
+                _flow._creations[id] = creation;
+                _values[creation] = id;
+                State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))));
+            }
+
+            private void OnInvocation(IInvocationOperation invocation)
+            {
+                var method = invocation.TargetMethod;
+                if (Symbols.AsGradScopeFactory(method) is GradScopeFactory factory)
+                {
+                    OnGradScope(invocation, factory);
+                    return;
+                }
+
+                if (invocation.Instance != null && method.Name == nameof(System.IDisposable.Dispose) && method.Parameters.IsEmpty
+                    && StorageOf(invocation.Instance.SkipConversions()) is Storage disposed && State.Scopes.TryGetValue(disposed, out var restored))
+                {
+                    State = State.With(grad: restored, scopes: State.Scopes.Remove(disposed));
+                    return;
+                }
+
+                switch (Symbols.Classify(method))
+                {
+                    case TorchCallKind.Eval:
+                        SetMode(invocation.Instance, ModeFact.Eval);
+                        return;
+                    case TorchCallKind.Train:
+                        SetMode(invocation.Instance, TrainArgument(invocation) switch
+                        {
+                            true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
+                            false => ModeFact.Eval,
+                            _ => ModeFact.Unknown,
+                        });
+                        return;
+                    case TorchCallKind.Forward:
+                        OnForward(invocation);
+                        return;
+                    case TorchCallKind.Backward:
+                    case TorchCallKind.OptimizerStep:
+                        _flow._trainingSteps?.Add(invocation.Syntax);
+                        return;
+                    case TorchCallKind.ModuleFactory:
+                        if (method.ContainingType.Name == "jit" || method.Name == "Create" || method.Name == "load")
+                        {
+                            return;
+                        }
+
+                        Create(invocation);
+                        return;
+                    case TorchCallKind.FluentModuleMethod:
+                        if (invocation.Instance != null && TryValue(invocation.Instance, out var receiver))
+                        {
+                            _values[invocation] = receiver;
+                        }
+
+                        return;
+                }
+
+                if (!Symbols.IsTorchSharp(method))
+                {
+                    ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
+                }
+            }
+
+            private void OnForward(IInvocationOperation invocation)
+            {
+                if (_flow._forwardPasses is null)
+                {
+                    return;
+                }
+
+                ModeFact? mode = null;
+                IOperation? creation = null;
+                if (invocation.Instance != null && TryValue(invocation.Instance, out var id))
+                {
+                    mode = _flow.ModeIn(State, id);
+                    _flow._creations.TryGetValue(id, out creation);
+                }
+
+                _flow._forwardPasses.Add(new ForwardPass(invocation, mode, State.Grad, creation));
+            }
+
+            private void OnGradScope(IInvocationOperation invocation, GradScopeFactory factory)
+            {
+                var argument = invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
+                var flags = factory switch
+                {
+                    GradScopeFactory.NoGrad => GradFlags.Disabled,
+                    GradScopeFactory.InferenceMode => argument == true ? GradFlags.Inference : GradFlags.Unknown,
+                    _ => argument switch { true => GradFlags.Enabled, false => GradFlags.Disabled, _ => GradFlags.Unknown },
+                };
+
+                // The scope object goes into a capture (using statement) or a local (using declaration, or by hand);
+                // its Dispose restores the mode saved here.
+                _pendingScope = State.Grad;
+                _pendingScopeCall = invocation;
+                State = State.With(grad: new GradFact(flags, invocation.Syntax));
+            }
+
+            private static bool? TrainArgument(IInvocationOperation invocation)
+                => invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
+
+            private void SetMode(IOperation? receiver, ModeFact mode)
+            {
+                if (receiver != null && TryValue(receiver, out var id))
+                {
+                    State = State.With(modes: State.Modes.SetItem(id, mode));
+                }
+            }
+
+            /// <summary>A call that may receive modules: summarised when it is ours, otherwise the modules become Unknown.</summary>
+            private void ApplyCall(IMethodSymbol callee, SyntaxNode syntax, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
+            {
+                var received = new List<(int Ordinal, int Id)>();
+                if (instance != null && instance.Type != null && Symbols.IsModule(instance.Type) && TryValue(instance, out var receiverId))
+                {
+                    received.Add((-1, receiverId));
+                }
+
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter != null && argument.Value.Type != null && Symbols.IsModule(argument.Value.Type) && TryValue(argument.Value, out var argumentId))
+                    {
+                        received.Add((argument.Parameter.Ordinal, argumentId));
+                    }
+                }
+
+                var isOurs = callee.Locations.Any(l => l.IsInSource);
+                if (isOurs && _flow._callSites != null)
+                {
+                    var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow.ModeIn(State, r.Id))));
+                    _flow._callSites.Add(new CallSite(callee.OriginalDefinition, syntax, State.Grad, facts));
+                }
+
+                foreach (var (ordinal, id) in received)
+                {
+                    var effect = isOurs ? _flow._summaries.EffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) : ModeEffect.Unknown;
+                    switch (effect)
+                    {
+                        case ModeEffect.Eval:
+                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Eval));
+                            break;
+                        case ModeEffect.Train:
+                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(syntax, TrainOriginKind.Helper, State.Grad.IsOff))));
+                            break;
+                        case ModeEffect.Unknown:
+                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Unknown));
+                            break;
+                    }
+                }
+            }
+        }
+    }
+}

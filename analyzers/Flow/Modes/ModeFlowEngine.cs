@@ -1,0 +1,452 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// The mode-flow engine of one compilation: runs <see cref="ModeFlow"/> on bodies, summarises callees for their
+    /// callers (computed on demand, cached, at most <see cref="MaxDepth"/> calls deep, so recursion ends), finds the
+    /// call sites of a method, and says in which mode a parameter or a field enters a method. Thread-safe: the
+    /// driver analyses bodies concurrently.
+    /// </summary>
+    internal sealed class ModeFlowEngine : ICalleeSummaries
+    {
+        /// <summary>How many calls deep summaries and call-site questions go before answering Unknown.</summary>
+        public const int MaxDepth = 3;
+
+        private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
+
+        private readonly Compilation _compilation;
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
+        private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
+        private readonly Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> _callSyntaxByName;
+
+        private ModeFlowEngine(Compilation compilation, TorchSymbols symbols)
+        {
+            _compilation = compilation;
+            Symbols = symbols;
+            Composition = new ModuleCompositionResolver(symbols);
+            _callSyntaxByName = new Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>>(IndexCallSyntax, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public TorchSymbols Symbols { get; }
+
+        public ModuleCompositionResolver Composition { get; }
+
+        public static ModeFlowEngine For(Compilation compilation, TorchSymbols symbols)
+            => Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols));
+
+        /// <summary>
+        /// The mode flow of a graph the driver gave (a member body) or one nested in it (a lambda or local function).
+        /// Cached per graph: the driver hands every rule the same graph, so rules share one analysis.
+        /// </summary>
+        public ModeFlowResult Analyze(ControlFlowGraph graph, bool isNestedFunction)
+            => _graphs.GetValue(graph, g => ModeFlow.Analyze(g, Symbols, this, depth: 0, isNestedFunction));
+
+        private readonly ConditionalWeakTable<ControlFlowGraph, ModeFlowResult> _graphs = new ConditionalWeakTable<ControlFlowGraph, ModeFlowResult>();
+
+        /// <inheritdoc />
+        public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
+        {
+            if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
+            {
+                return ModeEffect.Unknown;
+            }
+
+            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Modes.TryGetValue(id, out var mode))
+            {
+                return ModeEffect.Unchanged;
+            }
+
+            return mode.Flags switch
+            {
+                ModeFlags.Entry => ModeEffect.Unchanged,
+                ModeFlags.Eval => ModeEffect.Eval,
+                ModeFlags.Train => ModeEffect.Train,
+                _ => ModeEffect.Unknown,
+            };
+        }
+
+        /// <summary>
+        /// Replaces an <see cref="ModeFlags.Entry"/> mode by what enters: for a parameter, the join of the modes its
+        /// callers pass (no callers: stays Entry); for a field, the mode the class's constructors leave it in when no
+        /// other method changes it (otherwise Unknown).
+        /// </summary>
+        public ModeFact ResolveEntry(ModeFact fact, int depth = 0)
+        {
+            if ((fact.Flags & ModeFlags.Entry) == 0 || fact.EntrySymbol is null)
+            {
+                return fact;
+            }
+
+            var rest = new ModeFact(fact.Flags & ~ModeFlags.Entry, fact.TrainOrigin, null);
+            var entered = depth >= MaxDepth ? ModeFact.Unknown : fact.EntrySymbol switch
+            {
+                IParameterSymbol parameter => ParameterEntry(parameter, depth),
+                IFieldSymbol field => FieldEntry(field, field.Type, depth),
+                IPropertySymbol property => FieldEntry(property, property.Type, depth),
+                _ => ModeFact.Unknown,
+            };
+            return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
+        }
+
+        /// <summary>
+        /// Whether every call site of <paramref name="method"/> in this compilation runs with autograd off; false when it
+        /// has none, or any of them might record.
+        /// </summary>
+        public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0)
+        {
+            if (depth >= MaxDepth || !(CallSitesOf(method, depth) is { IsEmpty: false } sites))
+            {
+                return false;
+            }
+
+            foreach (var site in sites)
+            {
+                if (site is null)
+                {
+                    return false;
+                }
+
+                var grad = site.Value.Site.Grad;
+                if (grad.IsOff)
+                {
+                    continue;
+                }
+
+                if (grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Value.Caller, depth + 1))
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            return true;
+        }
+
+        private ModeFact ParameterEntry(IParameterSymbol parameter, int depth)
+        {
+            if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction || method.MethodKind == MethodKind.LocalFunction)
+            {
+                return ModeFact.Unknown;
+            }
+
+            var sites = CallSitesOf(method.OriginalDefinition, depth);
+            if (sites.IsEmpty)
+            {
+                return ModeFact.Entry(parameter);
+            }
+
+            ModeFact? joined = null;
+            foreach (var site in sites)
+            {
+                if (site is null || !site.Value.Site.Arguments.TryGetValue(parameter.Ordinal, out var passed))
+                {
+                    return ModeFact.Unknown;
+                }
+
+                var resolved = ResolveEntry(passed, depth + 1);
+                joined = joined is null ? resolved : joined.Value.Join(resolved);
+            }
+
+            return joined ?? ModeFact.Unknown;
+        }
+
+        private ModeFact FieldEntry(ISymbol member, ITypeSymbol type, int depth)
+            => _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member), _ => ComputeFieldEntry(member, depth));
+
+        private ModeFact ComputeFieldEntry(ISymbol member, int depth)
+        {
+            var type = member.ContainingType;
+            if (type is null || member.IsStatic)
+            {
+                return ModeFact.Unknown;
+            }
+
+            // Any method other than a constructor that sets the mode, hands the module away or replaces it: Unknown.
+            var constructors = new List<IMethodSymbol>();
+            foreach (var candidate in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (candidate.MethodKind == MethodKind.Constructor)
+                {
+                    constructors.Add(candidate);
+                    continue;
+                }
+
+                if (ChangesMember(candidate, member))
+                {
+                    return ModeFact.Unknown;
+                }
+            }
+
+            ModeFact? joined = InitializerMode(member);
+            foreach (var constructor in constructors)
+            {
+                if (constructor.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                if (!(BodyOf(constructor, depth + 1) is { } result))
+                {
+                    return ModeFact.Unknown;
+                }
+
+                if (result.Exit is null)
+                {
+                    continue;
+                }
+
+                var storage = Storage.Of(member);
+                ModeFact atExit;
+                if (result.Exit.Values.TryGetValue(storage, out var id) && result.Exit.Modes.TryGetValue(id, out var mode))
+                {
+                    atExit = mode.EntrySymbol != null && SymbolEqualityComparer.Default.Equals(mode.EntrySymbol, member)
+                        ? (joined ?? ModeFact.Unknown)
+                        : ResolveEntry(mode, depth + 1);
+                }
+                else
+                {
+                    // This constructor does not assign it (a chained constructor or the initializer does).
+                    if (joined is null && !HasChainedConstructor(constructor))
+                    {
+                        return ModeFact.Unknown;
+                    }
+
+                    continue;
+                }
+
+                joined = joined is null ? atExit : joined.Value.Join(atExit);
+            }
+
+            return joined ?? ModeFact.Unknown;
+        }
+
+        private static bool HasChainedConstructor(IMethodSymbol constructor)
+            => constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer: { ThisOrBaseKeyword.ValueText: "this" } });
+
+        /// <summary>The mode a field initializer gives: Train when it creates the module, Unknown otherwise, null without one.</summary>
+        private ModeFact? InitializerMode(ISymbol member)
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var initializer = reference.GetSyntax() switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is null)
+                {
+                    continue;
+                }
+
+                var operation = ModelOf(initializer.SyntaxTree).GetOperation(initializer)?.SkipConversions();
+                var creates = operation is IObjectCreationOperation
+                              || (operation is IInvocationOperation invocation && Symbols.Classify(invocation.TargetMethod) == TorchCallKind.ModuleFactory);
+                return creates ? ModeFact.Train(new TrainOrigin(initializer, TrainOriginKind.Created, underDisabledGrad: false)) : ModeFact.Unknown;
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether <paramref name="method"/> calls eval()/train() on the member, passes it on, or assigns it.</summary>
+        private bool ChangesMember(IMethodSymbol method, ISymbol member)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var model = ModelOf(syntax.SyntaxTree);
+                foreach (var identifier in syntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (identifier.Identifier.ValueText != member.Name)
+                    {
+                        continue;
+                    }
+
+                    var operation = model.GetOperation(identifier) ?? model.GetOperation(identifier.Parent!);
+                    if (!(operation is IMemberReferenceOperation memberReference) || !SymbolEqualityComparer.Default.Equals(memberReference.Member, member))
+                    {
+                        continue;
+                    }
+
+                    var consumer = memberReference.ConsumerOf(out var consumed);
+                    switch (consumer)
+                    {
+                        case IInvocationOperation invocation when invocation.Instance == consumed:
+                            var kind = Symbols.Classify(invocation.TargetMethod);
+                            if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train || !Symbols.IsTorchSharp(invocation.TargetMethod))
+                            {
+                                return true;
+                            }
+
+                            break;
+                        case IArgumentOperation _:
+                        case ISimpleAssignmentOperation assignment when assignment.Target == consumed || assignment.Value == consumed:
+                        case IVariableInitializerOperation _:
+                        case IReturnOperation _:
+                            return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The call sites of <paramref name="method"/>, each with the flow facts at the call; an element is null when
+        /// the facts cannot be known (a call inside a lambda, a body the engine cannot read).
+        /// </summary>
+        private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> CallSitesOf(IMethodSymbol method, int depth)
+        {
+            var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+            if (!_callSyntaxByName.Value.TryGetValue(name, out var candidates) && method.MethodKind != MethodKind.Constructor)
+            {
+                return ImmutableArray<(CallSite, IMethodSymbol)?>.Empty;
+            }
+
+            if (method.MethodKind == MethodKind.Constructor && _callSyntaxByName.Value.TryGetValue("new()", out var implicitCreations))
+            {
+                candidates = candidates.IsDefault ? implicitCreations : candidates.AddRange(implicitCreations);
+            }
+
+            var sites = ImmutableArray.CreateBuilder<(CallSite, IMethodSymbol)?>();
+            foreach (var syntax in candidates.IsDefault ? ImmutableArray<SyntaxNode>.Empty : candidates)
+            {
+                var model = ModelOf(syntax.SyntaxTree);
+                if (!(model.GetSymbolInfo(syntax).Symbol is IMethodSymbol target) || !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method))
+                {
+                    continue;
+                }
+
+                var caller = model.GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
+                if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
+                    || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
+                {
+                    sites.Add(null);
+                    continue;
+                }
+
+                var site = callerFlow.CallSites.FirstOrDefault(s => s.Syntax == syntax);
+                sites.Add(site is null ? ((CallSite, IMethodSymbol)?)null : (site, caller.OriginalDefinition));
+            }
+
+            return sites.ToImmutable();
+        }
+
+        /// <summary>The flow of a method of this compilation, analysed at <paramref name="depth"/>; null when it has no body we can read.</summary>
+        private ModeFlowResult? BodyOf(IMethodSymbol method, int depth)
+            => depth > MaxDepth ? null : _bodies.GetOrAdd((method, depth), key => ComputeBody(key.Item1, key.Item2));
+
+        private ModeFlowResult? ComputeBody(IMethodSymbol method, int depth)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                if (!(syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax))
+                {
+                    continue;
+                }
+
+                var operation = ModelOf(syntax.SyntaxTree).GetOperation(syntax);
+                ControlFlowGraph? graph = operation switch
+                {
+                    IMethodBodyOperation body => ControlFlowGraph.Create(body),
+                    IConstructorBodyOperation body => ControlFlowGraph.Create(body),
+                    _ => null,
+                };
+                if (graph != null)
+                {
+                    return ModeFlow.Analyze(graph, Symbols, this, depth, isNestedFunction: false);
+                }
+            }
+
+            return null;
+        }
+
+#pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does; models are cached per tree.
+        private SemanticModel ModelOf(SyntaxTree tree) => _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+        private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> IndexCallSyntax()
+        {
+            // One syntax pass per compilation: calls and creations by the name they are written with. Binding happens
+            // later, only for the names a rule asks about.
+            var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>();
+            void Add(string name, SyntaxNode node)
+            {
+                if (!index.TryGetValue(name, out var list))
+                {
+                    index[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+                }
+
+                list.Add(node);
+            }
+
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case InvocationExpressionSyntax invocation when RightmostName(invocation.Expression) is string name:
+                            Add(name, invocation);
+                            break;
+                        case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is string typeName:
+                            Add(typeName, creation);
+                            break;
+                        case ImplicitObjectCreationExpressionSyntax implicitCreation:
+                            Add("new()", implicitCreation);
+                            break;
+                    }
+                }
+            }
+
+            return index.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable());
+        }
+
+        private static string? RightmostName(SyntaxNode expression) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            GenericNameSyntax generic => generic.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => RightmostName(member.Name),
+            QualifiedNameSyntax qualified => RightmostName(qualified.Right),
+            AliasQualifiedNameSyntax alias => RightmostName(alias.Name),
+            MemberBindingExpressionSyntax binding => RightmostName(binding.Name),
+            _ => null,
+        };
+
+        private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
+        {
+            private readonly ISymbol _member;
+
+            public IFieldOrPropertyKey(ISymbol member) => _member = member;
+
+            public bool Equals(IFieldOrPropertyKey other) => SymbolEqualityComparer.Default.Equals(_member, other._member);
+
+            public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
+
+            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member);
+        }
+
+        private sealed class MethodDepthComparer : IEqualityComparer<(IMethodSymbol, int)>
+        {
+            public bool Equals((IMethodSymbol, int) x, (IMethodSymbol, int) y)
+                => x.Item2 == y.Item2 && SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1);
+
+            public int GetHashCode((IMethodSymbol, int) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Item1) ^ obj.Item2;
+        }
+    }
+}

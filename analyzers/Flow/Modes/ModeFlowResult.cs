@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>What the mode flow learned about one function body: the questions rules ask, answered.</summary>
+    internal sealed class ModeFlowResult
+    {
+        public ModeFlowResult(
+            ImmutableArray<ForwardPass> forwardPasses,
+            ImmutableArray<CallSite> callSites,
+            ImmutableArray<SyntaxNode> trainingSteps,
+            ModeState? exit,
+            IReadOnlyDictionary<ISymbol, int> entryValues)
+        {
+            ForwardPasses = forwardPasses;
+            CallSites = callSites;
+            TrainingSteps = trainingSteps;
+            Exit = exit;
+            EntryValues = entryValues;
+        }
+
+        /// <summary>Every module invocation (<c>call</c>/<c>forward</c>), with the modes just before it.</summary>
+        public ImmutableArray<ForwardPass> ForwardPasses { get; }
+
+        /// <summary>Calls into methods and constructors of this compilation, with the modes at the call.</summary>
+        public ImmutableArray<CallSite> CallSites { get; }
+
+        /// <summary>Every <c>backward()</c> and <c>optimizer.step()</c> of the body.</summary>
+        public ImmutableArray<SyntaxNode> TrainingSteps { get; }
+
+        /// <summary>The state that reaches the end of the body on a normal path; null when none does.</summary>
+        public ModeState? Exit { get; }
+
+        /// <summary>The value id each parameter, field or <c>this</c> had on entry (for summaries).</summary>
+        public IReadOnlyDictionary<ISymbol, int> EntryValues { get; }
+    }
+
+    /// <summary>A module invocation and the modes in force when it runs.</summary>
+    internal sealed class ForwardPass
+    {
+        public ForwardPass(IInvocationOperation invocation, ModeFact? module, GradFact grad, IOperation? creation)
+        {
+            Invocation = invocation;
+            Module = module;
+            Grad = grad;
+            Creation = creation;
+        }
+
+        /// <summary>The <c>call</c>/<c>forward</c> invocation (an operation of the flow graph; map back by syntax).</summary>
+        public IInvocationOperation Invocation { get; }
+
+        /// <summary>The mode of the invoked module; null when the receiver is not tracked (e.g. <c>GetModel().call(x)</c>).</summary>
+        public ModeFact? Module { get; }
+
+        public GradFact Grad { get; }
+
+        /// <summary>Where the module was created in this body, when it was; tells its composition.</summary>
+        public IOperation? Creation { get; }
+    }
+
+    /// <summary>A call into a method or constructor of this compilation, with the modes of what it receives.</summary>
+    internal sealed class CallSite
+    {
+        public CallSite(IMethodSymbol callee, SyntaxNode syntax, GradFact grad, ImmutableDictionary<int, ModeFact> arguments)
+        {
+            Callee = callee;
+            Syntax = syntax;
+            Grad = grad;
+            Arguments = arguments;
+        }
+
+        public IMethodSymbol Callee { get; }
+
+        public SyntaxNode Syntax { get; }
+
+        public GradFact Grad { get; }
+
+        /// <summary>The mode of each module-typed argument, by parameter ordinal; -1 is the receiver.</summary>
+        public ImmutableDictionary<int, ModeFact> Arguments { get; }
+    }
+}

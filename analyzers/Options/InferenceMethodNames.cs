@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TorchSharp.Analyzers.Options
+{
+    /// <summary>
+    /// The inference entry-point heuristic (DESIGN §4): a method whose name says it does inference (<c>Predict</c>,
+    /// <c>PredictBatch</c>, <c>Evaluate</c> …) and that contains no <c>backward()</c>/<c>step()</c> is an inference
+    /// region. Configured by <c>torchsharp_analyzers.inference_method_names</c> (comma-separated prefixes) and switched
+    /// off by <c>torchsharp_analyzers.inference_method_heuristic = false</c>.
+    /// </summary>
+    internal static class InferenceMethodNames
+    {
+        public const string NamesKey = "inference_method_names";
+        public const string EnabledKey = "inference_method_heuristic";
+        public const string DefaultNames = "Predict,Infer,Inference,Evaluate,Validate,Score,Classify";
+
+        /// <summary>Whether <paramref name="method"/> is an inference entry point by name, in the file of <paramref name="tree"/>.</summary>
+        public static bool Matches(AnalyzerOptions options, SyntaxTree tree, ISymbol? method)
+        {
+            if (!(method is IMethodSymbol { MethodKind: MethodKind.Ordinary } ordinary)
+                || !EditorConfigOptions.GetBool(options, tree, EnabledKey, defaultValue: true))
+            {
+                return false;
+            }
+
+            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            var names = config.TryGetValue(EditorConfigOptions.Prefix + NamesKey, out var text) ? text : DefaultNames;
+            return Parse(names).Any(prefix => IsPrefixWord(ordinary.Name, prefix));
+        }
+
+        private static ImmutableArray<string> Parse(string names)
+            => names.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()).ToImmutableArray();
+
+        /// <summary>"PredictBatch" starts with the word "Predict"; "Predictor" does not.</summary>
+        private static bool IsPrefixWord(string name, string prefix)
+            => name.StartsWith(prefix, StringComparison.Ordinal)
+               && (name.Length == prefix.Length || !char.IsLower(name[prefix.Length]));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Options;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Rules.Inference
+{
+    /// <summary>
+    /// What the inference rules share: the forward passes of an operation block, from the engine, with the facts
+    /// both rules need about the region they run in. Blocks without a forward pass never build a flow.
+    /// </summary>
+    internal sealed class ForwardPassContext
+    {
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isNested, bool isEntryPoint, bool isOwnForward)
+        {
+            Pass = pass;
+            Flow = flow;
+            IsNested = isNested;
+            IsInferenceEntryPoint = isEntryPoint;
+            IsInsideOwnForward = isOwnForward;
+        }
+
+        public ForwardPass Pass { get; }
+
+        public ModeFlowResult Flow { get; }
+
+        /// <summary>Whether the pass runs in a lambda or local function.</summary>
+        public bool IsNested { get; }
+
+        /// <summary>Whether the enclosing method is an inference entry point by name and has no training step.</summary>
+        public bool IsInferenceEntryPoint { get; }
+
+        /// <summary>Whether the pass runs inside a module's own forward: submodules inherit the caller's mode.</summary>
+        public bool IsInsideOwnForward { get; }
+
+        /// <summary>The receiver of the forward pass as written (for messages and fixes).</summary>
+        public string ModuleText => Pass.Invocation.Instance?.Syntax.ToString() ?? "this";
+
+        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        {
+            var symbols = engine.Symbols;
+            var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
+            foreach (var block in context.OperationBlocks)
+            {
+                if (!ContainsForwardPass(block, symbols))
+                {
+                    continue;
+                }
+
+                var root = context.GetControlFlowGraph(block);
+                foreach (var (graph, isNested) in ControlFlowGraphs.SelfAndNested(root))
+                {
+                    var flow = engine.Analyze(graph, isNested);
+                    var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
+                                       && InferenceMethodNames.Matches(context.Options, block.Syntax.SyntaxTree, context.OwningSymbol);
+                    foreach (var pass in flow.ForwardPasses)
+                    {
+                        if (pass.Invocation.Instance?.Type is { } receiverType && engine.Composition.IsLoss(receiverType))
+                        {
+                            continue;
+                        }
+
+                        yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward);
+                    }
+                }
+            }
+        }
+
+        private static bool ContainsForwardPass(IOperation block, TorchSymbols symbols)
+            => block.DescendantsAndSelf().Any(o => o is IInvocationOperation invocation && symbols.Classify(invocation.TargetMethod) == TorchCallKind.Forward);
+    }
+}

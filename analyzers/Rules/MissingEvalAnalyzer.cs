@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Rules.Inference;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Rules
+{
+    /// <summary>
+    /// TORCH001: a module with mode-dependent layers (or an unknown composition) runs a forward pass in an inference
+    /// region — under no_grad/inference_mode, or in an inference method by name — while it may be in training mode.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class MissingEvalAnalyzer : TorchSharpAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingEval);
+
+        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        {
+            var engine = ModeFlowEngine.For(context.Compilation, symbols);
+            context.RegisterOperationBlockAction(block => Analyze(block, engine));
+        }
+
+        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        {
+            foreach (var site in ForwardPassContext.Of(context, engine))
+            {
+                if (site.IsInsideOwnForward || !(site.Pass.Module is { } mode) || !IsInferenceRegion(site, context, engine))
+                {
+                    continue;
+                }
+
+                if (!(WhyMayBeTraining(engine.ResolveEntry(mode)) is { } why) || !ModeMatters(site, engine))
+                {
+                    continue;
+                }
+
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+            }
+        }
+
+        private static bool IsInferenceRegion(ForwardPassContext site, OperationBlockAnalysisContext context, ModeFlowEngine engine)
+            => site.Pass.Grad.IsOff
+               || site.IsInferenceEntryPoint
+               || (site.Pass.Grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol method && engine.EveryCallerDisablesGrad(method.OriginalDefinition));
+
+        /// <summary>The message's explanation of where training mode comes from, or null when the module is not in it.</summary>
+        private static string? WhyMayBeTraining(ModeFact mode)
+        {
+            if ((mode.Flags & ModeFlags.Train) != 0 && mode.TrainOrigin is { } origin)
+            {
+                // train() called while autograd is off is deliberate: Monte-Carlo dropout.
+                if (origin.UnderDisabledGrad)
+                {
+                    return null;
+                }
+
+                return origin.Kind switch
+                {
+                    TrainOriginKind.Created => "created at line " + origin.Line,
+                    TrainOriginKind.TrainCall => "train() at line " + origin.Line,
+                    _ => "left in training mode by the call at line " + origin.Line,
+                };
+            }
+
+            return (mode.Flags & ModeFlags.Entry) != 0 && mode.EntrySymbol is { } entry
+                ? entry is IParameterSymbol
+                    ? "received as parameter '" + entry.Name + "', and no caller puts it in eval mode"
+                    : "held in '" + entry.Name + "', which nothing puts in eval mode"
+                : null;
+        }
+
+        /// <summary>eval() changes nothing for a module without mode-dependent layers: report only where it does or may.</summary>
+        private static bool ModeMatters(ForwardPassContext site, ModeFlowEngine engine)
+        {
+            var composition = site.Pass.Creation != null
+                ? engine.Composition.OfCreation(site.Pass.Creation)
+                : engine.Composition.Of(site.Pass.Invocation.Instance?.Type);
+            return composition != ModuleComposition.ModeIndependent;
+        }
+    }
+}
