@@ -33,7 +33,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                if (!(WhyMayBeTraining(engine.ResolveEntry(mode)) is { } why) || !ModeMatters(site, engine))
+                if (!(WhyMayBeTraining(engine.ResolveEntry(mode), context.OperationBlocks[0].Syntax.SyntaxTree) is { } why) || !ModeMatters(site, engine))
                 {
                     continue;
                 }
@@ -48,7 +48,7 @@ namespace TorchSharp.Analyzers.Rules
                || (site.Pass.Grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol method && engine.EveryCallerDisablesGrad(method.OriginalDefinition));
 
         /// <summary>The message's explanation of where training mode comes from, or null when the module is not in it.</summary>
-        private static string? WhyMayBeTraining(ModeFact mode)
+        private static string? WhyMayBeTraining(ModeFact mode, SyntaxTree reportedIn)
         {
             if ((mode.Flags & ModeFlags.Train) != 0 && mode.TrainOrigin is { } origin)
             {
@@ -60,9 +60,9 @@ namespace TorchSharp.Analyzers.Rules
 
                 return origin.Kind switch
                 {
-                    TrainOriginKind.Created => "created at line " + origin.Line,
-                    TrainOriginKind.TrainCall => "train() at line " + origin.Line,
-                    _ => "left in training mode by the call at line " + origin.Line,
+                    TrainOriginKind.Created => "created at " + origin.LineText(reportedIn),
+                    TrainOriginKind.TrainCall => "train() at " + origin.LineText(reportedIn),
+                    _ => "left in training mode by the call at " + origin.LineText(reportedIn),
                 };
             }
 

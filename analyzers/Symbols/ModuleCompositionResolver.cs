@@ -149,7 +149,7 @@ namespace TorchSharp.Analyzers.Symbols
 
         private static bool IsTorchSharpModulesType(ITypeSymbol type)
             => type.ContainingAssembly?.Name == "TorchSharp"
-               && (type.ContainingNamespace?.ToDisplayString() == "TorchSharp.Modules" || type.ContainingNamespace?.ToDisplayString() == "TorchSharp");
+               && type.ContainingNamespace?.ToDisplayString() == "TorchSharp.Modules";
 
         /// <summary>
         /// The composition of a module created by <paramref name="creation"/> (a TorchSharp factory such as
@@ -174,7 +174,7 @@ namespace TorchSharp.Analyzers.Symbols
             {
                 // params arrays and tuples ("name", module): look at every module-typed expression written there.
                 var modules = argument.Value.DescendantsAndSelf()
-                    .Where(o => o.Type != null && _symbols.IsModule(o.Type) && !(o.Parent is IConversionOperation c && _symbols.IsModule(c.Type)))
+                    .Where(o => o.Type != null && _symbols.IsModule(o.Type))
                     .Where(o => o is IInvocationOperation || o is IObjectCreationOperation || o is ILocalReferenceOperation || o is IFieldReferenceOperation || o is IParameterReferenceOperation || o is IPropertyReferenceOperation)
                     .ToList();
                 if (argument.Value.Type is IArrayTypeSymbol && modules.Count == 0 && !(argument.Value is IArrayCreationOperation))

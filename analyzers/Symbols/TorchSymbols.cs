@@ -72,6 +72,12 @@ namespace TorchSharp.Analyzers.Symbols
         /// <summary>Classifies a call for the mode flow.</summary>
         public TorchCallKind Classify(IMethodSymbol method)
         {
+            // A forward pass, also through a module's own override of forward().
+            if (!method.IsStatic && (method.Name == "call" || method.Name == "forward") && IsModule(method.ContainingType))
+            {
+                return TorchCallKind.Forward;
+            }
+
             if (!IsTorchSharp(method))
             {
                 return TorchCallKind.None;
@@ -86,9 +92,6 @@ namespace TorchSharp.Analyzers.Symbols
                         return TorchCallKind.Eval;
                     case "train" when method.Parameters.Length == 1:
                         return TorchCallKind.Train;
-                    case "call":
-                    case "forward":
-                        return TorchCallKind.Forward;
                 }
 
                 return IsModule(method.ReturnType) ? TorchCallKind.FluentModuleMethod : TorchCallKind.None;

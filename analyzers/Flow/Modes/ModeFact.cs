@@ -72,6 +72,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The line (1-based) of the origin, for messages.</summary>
         public int Line => Node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
+        /// <summary>"line N", or "line N of File.cs" when the origin is in another file than <paramref name="reportedIn"/>.</summary>
+        public string LineText(SyntaxTree reportedIn)
+            => Node.SyntaxTree == reportedIn || string.IsNullOrEmpty(Node.SyntaxTree.FilePath)
+                ? "line " + Line
+                : "line " + Line + " of " + System.IO.Path.GetFileName(Node.SyntaxTree.FilePath);
+
         public static TrainOrigin? First(TrainOrigin? left, TrainOrigin? right)
         {
             if (left is null)
