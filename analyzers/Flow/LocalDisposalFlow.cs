@@ -73,56 +73,7 @@ namespace TorchSharp.Analyzers.Flow
         }
 
         protected override bool TransferBranch(BasicBlock source, ControlFlowBranch branch, bool live)
-        {
-            if (!live || source.BranchValue is null || source.ConditionKind == ControlFlowConditionKind.None)
-            {
-                return live;
-            }
-
-            // The branch value is true on the conditional successor when ConditionKind is WhenTrue.
-            var valueOnThisEdge = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
-            return NullWhen(source.BranchValue) is bool nullWhen && nullWhen == valueOnThisEdge ? false : live;
-        }
-
-        /// <summary>For a null test of the local, the value of the test that means "null"; otherwise null.</summary>
-        private bool? NullWhen(IOperation condition)
-        {
-            switch (condition.SkipConversions())
-            {
-                case IIsNullOperation isNull when RefersToLocal(isNull.Operand):
-                    return true;
-                case IBinaryOperation binary when IsNullComparison(binary, out var operand) && RefersToLocal(operand):
-                    return binary.OperatorKind == BinaryOperatorKind.Equals;
-                case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern
-                    when RefersToLocal(pattern.Value) && IsNullLiteral(constant.Value):
-                    return true;
-                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern
-                    when RefersToLocal(pattern.Value) && IsNullLiteral(constant.Value):
-                    return false;
-                default:
-                    return null;
-            }
-        }
-
-        private static bool IsNullComparison(IBinaryOperation binary, out IOperation operand)
-        {
-            operand = binary.LeftOperand;
-            if (binary.OperatorKind != BinaryOperatorKind.Equals && binary.OperatorKind != BinaryOperatorKind.NotEquals)
-            {
-                return false;
-            }
-
-            if (IsNullLiteral(binary.RightOperand))
-            {
-                return true;
-            }
-
-            operand = binary.RightOperand;
-            return IsNullLiteral(binary.LeftOperand);
-        }
-
-        private static bool IsNullLiteral(IOperation operation)
-            => operation.SkipConversions() is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
+            => live && NullTests.IsNullOnEdge(source, branch, RefersToLocal) != true;
 
         private static bool IsDispose(IMethodSymbol method)
             => method.Name == nameof(System.IDisposable.Dispose) && method.Parameters.Length == 0 && method.ReturnsVoid;

@@ -41,7 +41,7 @@ namespace TorchSharp.Analyzers.Symbols
         {
             for (var current = type; current != null; current = current.BaseType)
             {
-                if (current.Name == "Loss" && IsTorchSharpModulesType(current))
+                if ((current.Name == "Loss" || current.Name == "WeightedLoss") && current.ContainingAssembly?.Name == "TorchSharp")
                 {
                     return true;
                 }

@@ -226,8 +226,27 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return walker.State;
         }
 
-        /// <summary>Whether a branch leaving a finally region or a loop needs anything: nothing for this flow.</summary>
-        protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state) => state;
+        /// <summary>
+        /// A grad-mode switch never returns null, so the edge where the graph's <c>using</c> lowering finds the scope
+        /// object null is taken as if the object had been disposed: both edges then agree after the finally region.
+        /// </summary>
+        protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state)
+        {
+            if (state.Scopes.IsEmpty)
+            {
+                return state;
+            }
+
+            foreach (var scope in state.Scopes)
+            {
+                if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(scope.Key)) == true)
+                {
+                    return state.With(grad: scope.Value, scopes: state.Scopes.Remove(scope.Key));
+                }
+            }
+
+            return state;
+        }
 
         /// <summary>One top-level operation, evaluated children first, as the runtime would.</summary>
         private sealed class Step
@@ -303,7 +322,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
-            private static Storage? StorageOf(IOperation operation)
+            public static Storage? StorageOf(IOperation operation)
             {
                 switch (operation)
                 {
