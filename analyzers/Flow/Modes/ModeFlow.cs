@@ -100,6 +100,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 modes[pair.Key] = modes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
             }
 
+            // An entry value that one path never touched still has its entry mode on that path.
+            foreach (var id in modes.Keys.ToList())
+            {
+                if (IsEntryId(id) && (!left.Modes.ContainsKey(id) || !right.Modes.ContainsKey(id)))
+                {
+                    modes[id] = ModeIn(left, id).Join(ModeIn(right, id));
+                }
+            }
+
             foreach (var storage in left.Values.Keys.Union(right.Values.Keys).ToList())
             {
                 var leftId = ValueIn(left, storage);
@@ -185,6 +194,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
             // `this` is the module whose own methods run: its mode is its caller's business (DESIGN §4).
             return storage.IsThis ? ModeFact.Unknown : ModeFact.Entry(storage.Symbol!);
         }
+
+        /// <summary>Entry values have even negative ids, merged values odd negative ones, created values positive ones.</summary>
+        private static bool IsEntryId(int id) => id < 0 && id % 2 == 0;
 
         private int EntryIdOf(Storage storage)
         {
