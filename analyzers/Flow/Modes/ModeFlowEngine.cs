@@ -287,7 +287,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     {
                         case IInvocationOperation invocation when invocation.Instance == consumed:
                             var kind = Symbols.Classify(invocation.TargetMethod);
-                            if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train || !Symbols.IsTorchSharp(invocation.TargetMethod))
+                            if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train
+                                || (kind != TorchCallKind.Forward && !Symbols.IsTorchSharp(invocation.TargetMethod)))
                             {
                                 return true;
                             }
