@@ -33,6 +33,17 @@ namespace TorchSharp.Analyzers
                          "records a graph and keeps every intermediate activation alive: measured, 518 MB instead of 37 MB for one " +
                          "forward pass of a 16-layer network.");
 
+        /// <summary>TORCH005: a training step may run while the module is in eval mode.</summary>
+        public static readonly DiagnosticDescriptor MissingTrain = Create(
+            DiagnosticIds.MissingTrain,
+            title: "Call train() before a training step",
+            messageFormat: "'{0}' computes a loss for a training step while it may be in eval mode ({1}): Dropout is off and BatchNorm uses frozen statistics while training; call {0}.train() at the start of the training region",
+            category: DiagnosticCategories.Correctness,
+            severity: DiagnosticSeverity.Warning,
+            description: "eval() stays in force until train() is called. A validation pass between epochs leaves the model in eval " +
+                         "mode, and the next epoch trains with Dropout switched off and BatchNorm normalising with running " +
+                         "statistics instead of batch statistics.");
+
         /// <summary>TORCH006: the scope object of a grad-mode switch is discarded or not disposed on every path.</summary>
         public static readonly DiagnosticDescriptor UndisposedGradModeScope = Create(
             DiagnosticIds.UndisposedGradModeScope,
@@ -44,6 +55,17 @@ namespace TorchSharp.Analyzers
                          "thread-wide mode and return an IDisposable that restores the previous mode. If it is never disposed, " +
                          "the mode stays changed for the rest of the thread: a discarded torch.inference_mode() keeps the thread in " +
                          "inference mode even after a full garbage collection. Use a using statement or a using declaration.");
+
+        /// <summary>TORCH007: backward() runs where autograd is off.</summary>
+        public static readonly DiagnosticDescriptor BackwardWithoutGrad = Create(
+            DiagnosticIds.BackwardWithoutGrad,
+            title: "Do not call backward() where autograd is off",
+            messageFormat: "backward() runs {0}: nothing was recorded, so it throws 'element 0 of tensors does not require grad and does not have a grad_fn'",
+            category: DiagnosticCategories.Reliability,
+            severity: DiagnosticSeverity.Warning,
+            description: "Inside torch.no_grad(), torch.inference_mode() or set_grad_enabled(false) no graph is recorded, so a " +
+                         "backward() there always fails at run time. Move the backward() out of the scope, or open " +
+                         "torch.enable_grad() around the code that needs gradients.");
 
         private static DiagnosticDescriptor Create(
             string id,

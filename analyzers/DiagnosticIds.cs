@@ -12,7 +12,13 @@ namespace TorchSharp.Analyzers
         /// <summary>An inference forward pass runs with autograd recording (missing <c>no_grad</c>).</summary>
         public const string MissingNoGrad = "TORCH002";
 
+        /// <summary>A training step may run while the module is in eval mode (missing <c>train()</c>).</summary>
+        public const string MissingTrain = "TORCH005";
+
         /// <summary>A grad-mode scope (<c>no_grad</c>, <c>enable_grad</c>, <c>set_grad_enabled</c>, <c>inference_mode</c>) is not disposed.</summary>
         public const string UndisposedGradModeScope = "TORCH006";
+
+        /// <summary><c>backward()</c> runs inside a <c>no_grad</c>/<c>inference_mode</c> scope.</summary>
+        public const string BackwardWithoutGrad = "TORCH007";
     }
 }

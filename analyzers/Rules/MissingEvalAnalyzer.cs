@@ -33,7 +33,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                if (!(WhyMayBeTraining(engine.ResolveEntry(mode), context.OperationBlocks[0].Syntax.SyntaxTree) is { } why) || !ModeMatters(site, engine))
+                if (!(WhyMayBeTraining(engine.ResolveEntry(mode), context.OperationBlocks[0].Syntax.SyntaxTree) is { } why) || !site.ModeMatters(engine))
                 {
                     continue;
                 }
@@ -71,15 +71,6 @@ namespace TorchSharp.Analyzers.Rules
                     ? "received as parameter '" + entry.Name + "', and no caller puts it in eval mode"
                     : "held in '" + entry.Name + "', which nothing puts in eval mode"
                 : null;
-        }
-
-        /// <summary>eval() changes nothing for a module without mode-dependent layers: report only where it does or may.</summary>
-        private static bool ModeMatters(ForwardPassContext site, ModeFlowEngine engine)
-        {
-            var composition = site.Pass.Creation != null
-                ? engine.Composition.OfCreation(site.Pass.Creation)
-                : engine.Composition.Of(site.Pass.Invocation.Instance?.Type);
-            return composition != ModuleComposition.ModeIndependent;
         }
     }
 }

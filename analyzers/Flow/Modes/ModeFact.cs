@@ -1,5 +1,6 @@
 using System;
 using Microsoft.CodeAnalysis;
+using TorchSharp.Analyzers.Flow;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -10,11 +11,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// </summary>
     internal readonly struct ModeFact : IEquatable<ModeFact>
     {
-        public ModeFact(ModeFlags flags, TrainOrigin? trainOrigin, ISymbol? entrySymbol)
+        public ModeFact(ModeFlags flags, TrainOrigin? trainOrigin, ISymbol? entrySymbol, SyntaxNode? evalOrigin = null)
         {
             Flags = flags;
             TrainOrigin = trainOrigin;
             EntrySymbol = entrySymbol;
+            EvalOrigin = evalOrigin;
         }
 
         public ModeFlags Flags { get; }
@@ -22,12 +24,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Where the Train state was set, when <see cref="Flags"/> has <see cref="ModeFlags.Train"/>.</summary>
         public TrainOrigin? TrainOrigin { get; }
 
+        /// <summary>The <c>eval()</c> (or <c>train(false)</c>, or the helper call) that set Eval, when <see cref="Flags"/> has <see cref="ModeFlags.Eval"/>.</summary>
+        public SyntaxNode? EvalOrigin { get; }
+
         /// <summary>The parameter, field or property the value entered through, when <see cref="Flags"/> has <see cref="ModeFlags.Entry"/>.</summary>
         public ISymbol? EntrySymbol { get; }
 
         public static ModeFact Train(TrainOrigin origin) => new ModeFact(ModeFlags.Train, origin, null);
 
-        public static ModeFact Eval => new ModeFact(ModeFlags.Eval, null, null);
+        public static ModeFact Eval(SyntaxNode origin) => new ModeFact(ModeFlags.Eval, null, null, origin);
 
         public static ModeFact Unknown => new ModeFact(ModeFlags.Unknown, null, null);
 
@@ -37,11 +42,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
             => new ModeFact(
                 Flags | other.Flags,
                 Modes.TrainOrigin.First(TrainOrigin, other.TrainOrigin),
-                EntrySymbol ?? other.EntrySymbol);
+                EntrySymbol ?? other.EntrySymbol,
+                EvalOrigin is null ? other.EvalOrigin
+                : other.EvalOrigin is null ? EvalOrigin
+                : other.EvalOrigin.SpanStart < EvalOrigin.SpanStart && other.EvalOrigin.SyntaxTree == EvalOrigin.SyntaxTree ? other.EvalOrigin : EvalOrigin);
 
         public bool Equals(ModeFact other)
             => Flags == other.Flags
                && Equals(TrainOrigin, other.TrainOrigin)
+               && EvalOrigin == other.EvalOrigin
                && SymbolEqualityComparer.Default.Equals(EntrySymbol, other.EntrySymbol);
 
         public override bool Equals(object? obj) => obj is ModeFact other && Equals(other);
@@ -73,10 +82,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public int Line => Node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
         /// <summary>"line N", or "line N of File.cs" when the origin is in another file than <paramref name="reportedIn"/>.</summary>
-        public string LineText(SyntaxTree reportedIn)
-            => Node.SyntaxTree == reportedIn || string.IsNullOrEmpty(Node.SyntaxTree.FilePath)
-                ? "line " + Line
-                : "line " + Line + " of " + System.IO.Path.GetFileName(Node.SyntaxTree.FilePath);
+        public string LineText(SyntaxTree reportedIn) => SourceLines.LineText(Node, reportedIn);
 
         public static TrainOrigin? First(TrainOrigin? left, TrainOrigin? right)
         {

@@ -30,7 +30,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // Filled only during the final replay, from the fixpoint's states.
         private List<ForwardPass>? _forwardPasses;
         private List<CallSite>? _callSites;
-        private List<SyntaxNode>? _trainingSteps;
+        private List<TrainingStep>? _trainingSteps;
 
         private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
             : base(graph, ModeState.Comparer)
@@ -50,7 +50,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             flow._forwardPasses = new List<ForwardPass>();
             flow._callSites = new List<CallSite>();
-            flow._trainingSteps = new List<SyntaxNode>();
+            flow._trainingSteps = new List<TrainingStep>();
             foreach (var block in graph.Blocks)
             {
                 var inState = flow.InStateOf(block);
@@ -83,7 +83,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return new ModeFlowResult(
                 flow._forwardPasses.ToImmutableArray(),
                 flow._callSites.ToImmutableArray(),
-                flow._trainingSteps.Distinct().ToImmutableArray(),
+                flow._trainingSteps.ToImmutableArray(),
                 exit.Reached ? exit.State : null,
                 entryValues);
         }
@@ -433,13 +433,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 switch (Symbols.Classify(method))
                 {
                     case TorchCallKind.Eval:
-                        SetMode(invocation.Instance, ModeFact.Eval);
+                        SetMode(invocation.Instance, ModeFact.Eval(invocation.Syntax));
                         return;
                     case TorchCallKind.Train:
                         SetMode(invocation.Instance, TrainArgument(invocation) switch
                         {
                             true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
-                            false => ModeFact.Eval,
+                            false => ModeFact.Eval(invocation.Syntax),
                             _ => ModeFact.Unknown,
                         });
                         return;
@@ -448,7 +448,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         return;
                     case TorchCallKind.Backward:
                     case TorchCallKind.OptimizerStep:
-                        _flow._trainingSteps?.Add(invocation.Syntax);
+                        _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad));
                         return;
                     case TorchCallKind.ModuleFactory:
                         if (method.ContainingType.Name == "jit" || method.Name == "Create" || method.Name == "load")
@@ -549,7 +549,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     switch (effect)
                     {
                         case ModeEffect.Eval:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Eval));
+                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Eval(syntax)));
                             break;
                         case ModeEffect.Train:
                             State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(syntax, TrainOriginKind.Helper, State.Grad.IsOff))));

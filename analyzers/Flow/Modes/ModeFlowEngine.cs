@@ -136,6 +136,79 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return true;
         }
 
+        /// <summary>
+        /// A call site of <paramref name="method"/> that runs with autograd off — directly, or through callers that all
+        /// run it so — or null when there is none.
+        /// </summary>
+        public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0)
+        {
+            if (depth >= MaxDepth)
+            {
+                return null;
+            }
+
+            foreach (var site in CallSitesOf(method, depth))
+            {
+                if (site is null)
+                {
+                    continue;
+                }
+
+                if (site.Value.Site.Grad.IsOff
+                    || (site.Value.Site.Grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Value.Caller, depth + 1)))
+                {
+                    return site.Value.Site;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
+        /// <c>this</c>) in a method of its class other than <paramref name="except"/>, or null.
+        /// </summary>
+        public SyntaxNode? EvalElsewhere(ISymbol member, IMethodSymbol except)
+        {
+            if (member.ContainingType is null)
+            {
+                return null;
+            }
+
+            foreach (var method in member.ContainingType.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(method, except) || method.MethodKind == MethodKind.Constructor)
+                {
+                    continue;
+                }
+
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    var syntax = reference.GetSyntax();
+                    var model = ModelOf(syntax.SyntaxTree);
+                    foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        if (!(invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access) || (name != "eval" && name != "train")
+                            || !(model.GetOperation(invocation) is IInvocationOperation operation) || operation.Instance is null
+                            || !(operation.Instance.SkipConversions() is IMemberReferenceOperation target) || !SymbolEqualityComparer.Default.Equals(target.Member, member))
+                        {
+                            continue;
+                        }
+
+                        var kind = Symbols.Classify(operation.TargetMethod);
+                        var isEval = kind == TorchCallKind.Eval
+                                     || (kind == TorchCallKind.Train && operation.Arguments.Length == 1 && operation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false });
+                        if (isEval)
+                        {
+                            return invocation;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
         private ModeFact ParameterEntry(IParameterSymbol parameter, int depth)
         {
             if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction || method.MethodKind == MethodKind.LocalFunction)

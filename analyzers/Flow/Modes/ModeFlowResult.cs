@@ -11,7 +11,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public ModeFlowResult(
             ImmutableArray<ForwardPass> forwardPasses,
             ImmutableArray<CallSite> callSites,
-            ImmutableArray<SyntaxNode> trainingSteps,
+            ImmutableArray<TrainingStep> trainingSteps,
             ModeState? exit,
             IReadOnlyDictionary<ISymbol, int> entryValues)
         {
@@ -29,7 +29,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public ImmutableArray<CallSite> CallSites { get; }
 
         /// <summary>Every <c>backward()</c> and <c>optimizer.step()</c> of the body.</summary>
-        public ImmutableArray<SyntaxNode> TrainingSteps { get; }
+        public ImmutableArray<TrainingStep> TrainingSteps { get; }
 
         /// <summary>The state that reaches the end of the body on a normal path; null when none does.</summary>
         public ModeState? Exit { get; }
@@ -59,6 +59,24 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Where the module was created in this body, when it was; tells its composition.</summary>
         public IOperation? Creation { get; }
+    }
+
+    /// <summary>A <c>backward()</c> or <c>optimizer.step()</c>, with the grad mode when it runs.</summary>
+    internal sealed class TrainingStep
+    {
+        public TrainingStep(IInvocationOperation invocation, TorchSharp.Analyzers.Symbols.TorchCallKind kind, GradFact grad)
+        {
+            Invocation = invocation;
+            Kind = kind;
+            Grad = grad;
+        }
+
+        public IInvocationOperation Invocation { get; }
+
+        /// <summary><see cref="TorchSharp.Analyzers.Symbols.TorchCallKind.Backward"/> or <see cref="TorchSharp.Analyzers.Symbols.TorchCallKind.OptimizerStep"/>.</summary>
+        public TorchSharp.Analyzers.Symbols.TorchCallKind Kind { get; }
+
+        public GradFact Grad { get; }
     }
 
     /// <summary>A call into a method or constructor of this compilation, with the modes of what it receives.</summary>

@@ -38,6 +38,18 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// <summary>Whether the pass runs inside a module's own forward: submodules inherit the caller's mode.</summary>
         public bool IsInsideOwnForward { get; }
 
+        /// <summary>
+        /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
+        /// known and holds no mode-dependent layer (DESIGN §4); mode rules report only where it does or may.
+        /// </summary>
+        public bool ModeMatters(ModeFlowEngine engine)
+        {
+            var composition = Pass.Creation != null
+                ? engine.Composition.OfCreation(Pass.Creation)
+                : engine.Composition.Of(Pass.Invocation.Instance?.Type);
+            return composition != ModuleComposition.ModeIndependent;
+        }
+
         /// <summary>The receiver of the forward pass as written (for messages and fixes).</summary>
         public string ModuleText => Pass.Invocation.Instance?.Syntax.ToString() ?? "this";
 
@@ -45,33 +57,20 @@ namespace TorchSharp.Analyzers.Rules.Inference
         {
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
-            foreach (var block in context.OperationBlocks)
+            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Forward))
             {
-                if (!ContainsForwardPass(block, symbols))
+                var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
+                                   && InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol);
+                foreach (var pass in flow.ForwardPasses)
                 {
-                    continue;
-                }
-
-                var root = context.GetControlFlowGraph(block);
-                foreach (var (graph, isNested) in ControlFlowGraphs.SelfAndNested(root))
-                {
-                    var flow = engine.Analyze(graph, isNested);
-                    var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
-                                       && InferenceMethodNames.Matches(context.Options, block.Syntax.SyntaxTree, context.OwningSymbol);
-                    foreach (var pass in flow.ForwardPasses)
+                    if (pass.Invocation.Instance?.Type is { } receiverType && engine.Composition.IsLoss(receiverType))
                     {
-                        if (pass.Invocation.Instance?.Type is { } receiverType && engine.Composition.IsLoss(receiverType))
-                        {
-                            continue;
-                        }
-
-                        yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward);
+                        continue;
                     }
+
+                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward);
                 }
             }
         }
-
-        private static bool ContainsForwardPass(IOperation block, TorchSymbols symbols)
-            => block.DescendantsAndSelf().Any(o => o is IInvocationOperation invocation && symbols.Classify(invocation.TargetMethod) == TorchCallKind.Forward);
     }
 }

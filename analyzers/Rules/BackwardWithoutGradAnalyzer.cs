@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Rules
+{
+    /// <summary>
+    /// TORCH007: <c>backward()</c> runs where autograd is off on every path — inside no_grad, inference_mode or
+    /// set_grad_enabled(false), or in a helper that a caller of this compilation runs inside such a scope.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class BackwardWithoutGradAnalyzer : TorchSharpAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.BackwardWithoutGrad);
+
+        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        {
+            var engine = ModeFlowEngine.For(context.Compilation, symbols);
+            context.RegisterOperationBlockAction(block => Analyze(block, engine));
+        }
+
+        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        {
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Backward))
+            {
+                foreach (var step in flow.TrainingSteps)
+                {
+                    if (step.Kind == TorchCallKind.Backward && Where(step.Grad, context, engine, tree) is { } where)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.BackwardWithoutGrad, step.Invocation.Syntax.GetLocation(), where));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Where autograd was switched off, for the message; null when it may be on.</summary>
+        private static string? Where(GradFact grad, OperationBlockAnalysisContext context, ModeFlowEngine engine, SyntaxTree tree)
+        {
+            if (grad.IsOff)
+            {
+                return "inside the " + ScopeName(grad) + (grad.OpenedAt is null ? string.Empty : " opened at " + SourceLines.LineText(grad.OpenedAt, tree));
+            }
+
+            if (grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol method
+                && engine.CallSiteWithGradOff(method.OriginalDefinition) is { } site)
+            {
+                return "in '" + method.Name + "', which is called at " + SourceLines.LineText(site.Syntax, tree) + " inside the "
+                       + ScopeName(site.Grad) + (site.Grad.OpenedAt is null ? string.Empty : " opened at " + SourceLines.LineText(site.Grad.OpenedAt, tree));
+            }
+
+            return null;
+        }
+
+        private static string ScopeName(GradFact grad)
+            => grad.Flags == GradFlags.Inference ? "inference_mode scope" : "grad-disabled scope";
+    }
+}
