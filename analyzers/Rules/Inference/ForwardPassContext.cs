@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
@@ -51,7 +52,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
         }
 
         /// <summary>The receiver of the forward pass as written (for messages and fixes).</summary>
-        public string ModuleText => Pass.Invocation.Instance?.Syntax.ToString() ?? "this";
+        public string ModuleText => Pass.Invocation.Syntax switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Expression.ToString(),
+            InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax _, Parent: ConditionalAccessExpressionSyntax conditional } => conditional.Expression.ToString(),
+            _ => "this",
+        };
 
         public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
