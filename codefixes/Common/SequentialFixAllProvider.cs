@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -16,9 +17,15 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
     internal sealed class SequentialFixAllProvider : DocumentBasedFixAllProvider
     {
         private readonly Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> _fixOne;
+        private readonly Func<Document, CancellationToken, Task<Document>>? _finish;
 
         /// <param name="fixOne">Given the current root, the reported node (tracked) and the equivalence key, the fixed root or null.</param>
-        public SequentialFixAllProvider(Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne) => _fixOne = fixOne;
+        /// <param name="finish">Optional: a last step on the fixed document, run once (adding imports, for example).</param>
+        public SequentialFixAllProvider(Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne, Func<Document, CancellationToken, Task<Document>>? finish = null)
+        {
+            _fixOne = fixOne;
+            _finish = finish;
+        }
 
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
         {
@@ -43,7 +50,10 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
                 }
             }
 
-            return document.WithSyntaxRoot(current);
+            var fixedDocument = document.WithSyntaxRoot(current);
+            return _finish is null || current == root
+                ? fixedDocument
+                : await _finish(fixedDocument, fixAllContext.CancellationToken).ConfigureAwait(false);
         }
     }
 }
