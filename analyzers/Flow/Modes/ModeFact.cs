@@ -36,6 +36,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         public static ModeFact Unknown => new ModeFact(ModeFlags.Unknown, null, null);
 
+        /// <summary>No mode at all: the reference is null on this path. The identity of <see cref="Join"/>.</summary>
+        public static ModeFact Absent => new ModeFact(ModeFlags.None, null, null);
+
         public static ModeFact Entry(ISymbol symbol) => new ModeFact(ModeFlags.Entry, null, symbol);
 
         public ModeFact Join(ModeFact other)

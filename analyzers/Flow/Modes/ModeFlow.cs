@@ -244,6 +244,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state)
         {
+            // On the edge where a module reference is null (model?.eval(), if (model != null)), there is no module whose
+            // mode could matter: its value has no mode there, the identity of the join.
+            foreach (var held in state.Values)
+            {
+                if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(held.Key)) == true)
+                {
+                    return state.With(modes: state.Modes.SetItem(held.Value, ModeFact.Absent));
+                }
+            }
+
             if (state.Scopes.IsEmpty)
             {
                 return state;
