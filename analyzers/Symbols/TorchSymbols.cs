@@ -101,7 +101,7 @@ namespace TorchSharp.Analyzers.Symbols
             {
                 case "backward":
                     return TorchCallKind.Backward;
-                case "step" when !method.IsStatic && method.Parameters.Length <= 1 && IsOptimizer(declaringType):
+                case "step" when !method.IsStatic && method.Parameters.Length <= 1 && IsOptimizerType(declaringType):
                     return TorchCallKind.OptimizerStep;
             }
 
@@ -112,7 +112,10 @@ namespace TorchSharp.Analyzers.Symbols
         public bool IsTorchSharp(ISymbol symbol)
             => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, Torch.ContainingAssembly);
 
-        private static bool IsOptimizer(ITypeSymbol? type)
+        /// <summary>Whether <paramref name="type"/> is a TorchSharp optimizer.</summary>
+        public bool IsOptimizer(ITypeSymbol? type) => type != null && IsTorchSharp(type) && IsOptimizerType(type);
+
+        private static bool IsOptimizerType(ITypeSymbol? type)
         {
             for (var current = type; current != null; current = current.BaseType)
             {

@@ -21,5 +21,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
     {
         /// <summary>The effect of <paramref name="callee"/> on the module it receives as parameter <paramref name="ordinal"/> (-1: <c>this</c>).</summary>
         ModeEffect EffectOn(Microsoft.CodeAnalysis.IMethodSymbol callee, int ordinal, int depth);
+
+        /// <summary>The freeze state <paramref name="callee"/> leaves the module parameter in, or null when it leaves it as it was.</summary>
+        FreezeFact? FreezeEffectOn(Microsoft.CodeAnalysis.IMethodSymbol callee, int ordinal, int depth);
     }
 }

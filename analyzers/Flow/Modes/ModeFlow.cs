@@ -27,7 +27,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
         private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
 
+        // Where the body freezes or unfreezes parameters, found once before the flow runs.
+        private readonly Dictionary<SyntaxNode, FreezeSite> _freezeSites;
+
         // Filled only during the final replay, from the fixpoint's states.
+        private List<OptimizerCreation>? _optimizerCreations;
+        private List<UnfreezeEvent>? _unfreezes;
         private List<ForwardPass>? _forwardPasses;
         private List<CallSite>? _callSites;
         private List<TrainingStep>? _trainingSteps;
@@ -39,6 +44,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _summaries = summaries;
             _depth = depth;
             _isNestedFunction = isNestedFunction;
+            _freezeSites = FreezeSites.Scan(graph.OriginalOperation, symbols);
         }
 
         /// <summary>Runs the flow over <paramref name="graph"/>. Lambdas and local functions start with an unknown grad mode.</summary>
@@ -51,6 +57,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             flow._forwardPasses = new List<ForwardPass>();
             flow._callSites = new List<CallSite>();
             flow._trainingSteps = new List<TrainingStep>();
+            flow._optimizerCreations = new List<OptimizerCreation>();
+            flow._unfreezes = new List<UnfreezeEvent>();
             foreach (var block in graph.Blocks)
             {
                 var inState = flow.InStateOf(block);
@@ -85,7 +93,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 flow._callSites.ToImmutableArray(),
                 flow._trainingSteps.ToImmutableArray(),
                 exit.Reached ? exit.State : null,
-                entryValues);
+                entryValues,
+                flow._optimizerCreations.ToImmutableArray(),
+                flow._unfreezes.ToImmutableArray());
         }
 
         /// <summary>"No value": the storage holds nothing the flow tracks.</summary>
@@ -143,7 +153,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 scopes[pair.Key] = scopes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
             }
 
-            return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable());
+            var freezes = left.Freezes.ToBuilder();
+            foreach (var id in left.Freezes.Keys.Union(right.Freezes.Keys).ToList())
+            {
+                freezes[id] = FreezeIn(left, id).Join(FreezeIn(right, id));
+            }
+
+            foreach (var storage in values.Keys.ToList())
+            {
+                // A merged value's parameters may be frozen as either value's were.
+                if (IsMergeId(values[storage]))
+                {
+                    var merged = FreezeIn(left, ValueIn(left, storage)).Join(FreezeIn(right, ValueIn(right, storage)));
+                    freezes[values[storage]] = freezes.TryGetValue(values[storage], out var existing) ? existing.Join(merged) : merged;
+                }
+            }
+
+            var optimizers = left.Optimizers.ToBuilder();
+            foreach (var pair in right.Optimizers)
+            {
+                optimizers[pair.Key] = pair.Value;
+            }
+
+            return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable(), freezes.ToImmutable(), optimizers.ToImmutable());
         }
 
         private void AddEntryMode(ImmutableDictionary<int, ModeFact>.Builder modes, ModeState state, Storage storage, int id)
@@ -197,6 +229,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Entry values have even negative ids, merged values odd negative ones, created values positive ones.</summary>
         private static bool IsEntryId(int id) => id < 0 && id % 2 == 0;
+
+        private static bool IsMergeId(int id) => id < 0 && id % 2 != 0;
+
+        /// <summary>The freeze state of a value: unknown on entry (or unseen), all trainable when created here.</summary>
+        private FreezeFact FreezeIn(ModeState state, int id)
+        {
+            if (state.Freezes.TryGetValue(id, out var fact))
+            {
+                return fact;
+            }
+
+            return _creations.ContainsKey(id) ? FreezeFact.Trainable : FreezeFact.Unknown;
+        }
 
         private int EntryIdOf(Storage storage)
         {
@@ -308,6 +353,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         OnObjectCreation(creation);
                         break;
                     case ISimpleAssignmentOperation assignment:
+                        if (_flow._freezeSites.TryGetValue(assignment.Syntax, out var freezeSite))
+                        {
+                            ApplyFreeze(freezeSite, assignment.Syntax);
+                        }
+
                         OnAssignment(assignment.Target, assignment.Value);
                         break;
                     case IFlowCaptureOperation capture:
@@ -375,6 +425,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             private void OnStore(Storage storage, IOperation value)
             {
+                if (_pendingOptimizer is { } pending && value.SkipConversions() == pending.Creation)
+                {
+                    var name = storage.Symbol?.Name ?? pending.Fact.Name;
+                    State = State.With(optimizers: State.Optimizers.SetItem(storage, new OptimizerFact(pending.Fact.ModuleValue, pending.Fact.Materialized, pending.Fact.Creation, name)));
+                    _pendingOptimizer = null;
+                    return;
+                }
+
                 if (value.Type is null || !Symbols.IsModule(value.Type))
                 {
                     // A grad-mode scope object stored here restores the mode it saved when disposed.
@@ -400,11 +458,69 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     modes: State.Modes.SetItem(unknown, ModeFact.Unknown));
             }
 
+            private (IOperation Creation, OptimizerFact Fact)? _pendingOptimizer;
+
+            private void OnOptimizerCreation(IOperation creation, string name, ImmutableArray<IArgumentOperation> arguments)
+            {
+                if (arguments.IsEmpty)
+                {
+                    return;
+                }
+
+                foreach (var (module, input) in OptimizerInputs.Of(arguments[0].Value, Symbols))
+                {
+                    if (!TryValue(module, out var id))
+                    {
+                        continue;
+                    }
+
+                    _flow._optimizerCreations?.Add(new OptimizerCreation(creation.Syntax, name, module.Syntax, id, _flow.FreezeIn(State, id), input));
+                    if (input != OptimizerInput.Unfiltered)
+                    {
+                        // Remembered once stored: a later unfreeze of the module leaves this optimizer behind (TORCH004).
+                        _pendingOptimizer = (creation, new OptimizerFact(id, input == OptimizerInput.FilteredMaterialized, creation.Syntax, name));
+                    }
+                }
+            }
+
+            private void ApplyFreeze(FreezeSite site, SyntaxNode syntax)
+            {
+                if (!(StorageOf(site.Module.SkipConversions()) is Storage storage))
+                {
+                    return;
+                }
+
+                var id = _flow.ValueIn(State, storage);
+                if (id == NoValue)
+                {
+                    return;
+                }
+
+                SetFreeze(id, _flow.FreezeIn(State, id).After(site.Frozen, site.All, syntax), unfreezing: !site.Frozen, syntax);
+            }
+
+            private void SetFreeze(int id, FreezeFact fact, bool unfreezing, SyntaxNode syntax)
+            {
+                if (unfreezing && _flow._unfreezes != null)
+                {
+                    var stale = State.Optimizers.Values.Where(o => o.ModuleValue == id).OrderBy(o => o.Creation.SpanStart).ToImmutableArray();
+                    _flow._unfreezes.Add(new UnfreezeEvent(syntax, id, stale));
+                }
+
+                State = State.With(freezes: State.Freezes.SetItem(id, fact));
+            }
+
             private GradFact? _pendingScope;
             private IInvocationOperation? _pendingScopeCall;
 
             private void OnObjectCreation(IObjectCreationOperation creation)
             {
+                if (Symbols.IsOptimizer(creation.Type))
+                {
+                    OnOptimizerCreation(creation, creation.Type!.Name, creation.Arguments);
+                    return;
+                }
+
                 if (creation.Constructor != null)
                 {
                     ApplyCall(creation.Constructor, creation.Syntax, null, creation.Arguments);
@@ -421,12 +537,32 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 var id = _flow.SiteIdOf(creation.Syntax);
                 _flow._creations[id] = creation;
                 _values[creation] = id;
-                State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))));
+                State = State.With(
+                    modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))),
+                    freezes: State.Freezes.SetItem(id, FreezeFact.Trainable));
             }
 
             private void OnInvocation(IInvocationOperation invocation)
             {
                 var method = invocation.TargetMethod;
+                if (_flow._freezeSites.TryGetValue(invocation.Syntax, out var freezeSite))
+                {
+                    ApplyFreeze(freezeSite, invocation.Syntax);
+                    return;
+                }
+
+                if (method.IsStatic && method.ContainingType?.Name == "optim" && Symbols.IsTorchSharp(method) && Symbols.IsOptimizer(method.ReturnType))
+                {
+                    OnOptimizerCreation(invocation, method.Name, invocation.Arguments);
+                    return;
+                }
+
+                if (method.Name == "add_param_group" && invocation.Instance != null && StorageOf(invocation.Instance.SkipConversions()) is Storage grown)
+                {
+                    State = State.With(optimizers: State.Optimizers.Remove(grown));
+                    return;
+                }
+
                 if (Symbols.AsGradScopeFactory(method) is GradScopeFactory factory)
                 {
                     OnGradScope(invocation, factory);
@@ -461,7 +597,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad));
                         return;
                     case TorchCallKind.ModuleFactory:
-                        if (method.ContainingType.Name == "jit" || method.Name == "Create" || method.Name == "load")
+                        if (method.ContainingType?.Name == "jit" || method.Name == "Create" || method.Name == "load")
                         {
                             return;
                         }
@@ -555,6 +691,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 foreach (var (ordinal, id) in received)
                 {
+                    if (!isOurs)
+                    {
+                        State = State.With(freezes: State.Freezes.SetItem(id, FreezeFact.Unknown));
+                    }
+                    else if (_flow._summaries.FreezeEffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) is FreezeFact frozen)
+                    {
+                        var before = _flow.FreezeIn(State, id);
+                        var after = frozen.Flags == FreezeFlags.Unknown ? FreezeFact.Unknown : new FreezeFact(frozen.Flags, frozen.MayBeFrozen ? syntax : null);
+                        SetFreeze(id, after, unfreezing: (after.Flags & FreezeFlags.NoneFrozen) != 0 && before.MayBeFrozen, syntax);
+                    }
+
                     var effect = isOurs ? _flow._summaries.EffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) : ModeEffect.Unknown;
                     switch (effect)
                     {

@@ -78,6 +78,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
             };
         }
 
+        /// <inheritdoc />
+        public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth)
+        {
+            if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
+            {
+                return FreezeFact.Unknown;
+            }
+
+            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
+            {
+                return null;
+            }
+
+            return fact;
+        }
+
         /// <summary>
         /// Replaces an <see cref="ModeFlags.Entry"/> mode by what enters: for a parameter, the join of the modes its
         /// callers pass (no callers: stays Entry); for a field, the mode the class's constructors leave it in when no

@@ -13,8 +13,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ImmutableArray<CallSite> callSites,
             ImmutableArray<TrainingStep> trainingSteps,
             ModeState? exit,
-            IReadOnlyDictionary<ISymbol, int> entryValues)
+            IReadOnlyDictionary<ISymbol, int> entryValues,
+            ImmutableArray<OptimizerCreation> optimizerCreations,
+            ImmutableArray<UnfreezeEvent> unfreezes)
         {
+            OptimizerCreations = optimizerCreations;
+            Unfreezes = unfreezes;
             ForwardPasses = forwardPasses;
             CallSites = callSites;
             TrainingSteps = trainingSteps;
@@ -30,6 +34,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Every <c>backward()</c> and <c>optimizer.step()</c> of the body.</summary>
         public ImmutableArray<TrainingStep> TrainingSteps { get; }
+
+        /// <summary>Every optimizer created in the body, with the freeze state of the module whose parameters it receives.</summary>
+        public ImmutableArray<OptimizerCreation> OptimizerCreations { get; }
+
+        /// <summary>Every unfreeze of a tracked module, with the optimizers built over its trainable parameters only that it affects.</summary>
+        public ImmutableArray<UnfreezeEvent> Unfreezes { get; }
 
         /// <summary>The state that reaches the end of the body on a normal path; null when none does.</summary>
         public ModeState? Exit { get; }
@@ -59,6 +69,65 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Where the module was created in this body, when it was; tells its composition.</summary>
         public IOperation? Creation { get; }
+    }
+
+    /// <summary>How an optimizer receives a module's parameters.</summary>
+    internal enum OptimizerInput
+    {
+        /// <summary><c>m.parameters()</c> or <c>m.named_parameters()</c> as they are: frozen ones included.</summary>
+        Unfiltered,
+
+        /// <summary><c>m.parameters().Where(p => p.requires_grad)</c>: re-enumerated at every <c>step()</c>.</summary>
+        FilteredLazy,
+
+        /// <summary><c>m.parameters().Where(p => p.requires_grad).ToList()</c>: fixed at construction.</summary>
+        FilteredMaterialized,
+    }
+
+    /// <summary>An optimizer creation over one module's parameters.</summary>
+    internal sealed class OptimizerCreation
+    {
+        public OptimizerCreation(SyntaxNode syntax, string optimizerName, SyntaxNode module, int moduleValue, FreezeFact freeze, OptimizerInput input)
+        {
+            Syntax = syntax;
+            OptimizerName = optimizerName;
+            Module = module;
+            ModuleValue = moduleValue;
+            Freeze = freeze;
+            Input = input;
+        }
+
+        public SyntaxNode Syntax { get; }
+
+        /// <summary>The optimizer's name as TorchSharp calls it (<c>Adam</c>, <c>SGD</c> …).</summary>
+        public string OptimizerName { get; }
+
+        /// <summary>The module expression whose parameters are passed.</summary>
+        public SyntaxNode Module { get; }
+
+        public int ModuleValue { get; }
+
+        public FreezeFact Freeze { get; }
+
+        public OptimizerInput Input { get; }
+    }
+
+    /// <summary>An unfreeze (<c>requires_grad = true</c>) of a tracked module.</summary>
+    internal sealed class UnfreezeEvent
+    {
+        public UnfreezeEvent(SyntaxNode syntax, int moduleValue, ImmutableArray<OptimizerFact> stale)
+        {
+            Syntax = syntax;
+            ModuleValue = moduleValue;
+            Stale = stale;
+        }
+
+        public SyntaxNode Syntax { get; }
+
+        public int ModuleValue { get; }
+
+        /// <summary>Optimizers over the module's trainable parameters only, built before and not given the new ones.</summary>
+        public ImmutableArray<OptimizerFact> Stale { get; }
     }
 
     /// <summary>A <c>backward()</c> or <c>optimizer.step()</c>, with the grad mode when it runs.</summary>

@@ -6,7 +6,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>
     /// The lattice element of the mode flow: which module value each storage holds, the mode of each value
     /// (values, not storages, carry modes, so that aliases such as <c>var net = model;</c> share one), the grad
-    /// mode, and the grad-mode scopes that are open with the mode each one restores when disposed. Immutable.
+    /// mode, and the grad-mode scopes that are open with the mode each one restores when disposed; which parameters of each value may be frozen, and which
+    /// optimizers were built over trainable parameters only. Immutable.
     /// </summary>
     internal sealed class ModeState
     {
@@ -14,18 +15,24 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ImmutableDictionary<Storage, int>.Empty,
             ImmutableDictionary<int, ModeFact>.Empty,
             grad,
-            ImmutableDictionary<Storage, GradFact>.Empty);
+            ImmutableDictionary<Storage, GradFact>.Empty,
+            ImmutableDictionary<int, FreezeFact>.Empty,
+            ImmutableDictionary<Storage, OptimizerFact>.Empty);
 
         public ModeState(
             ImmutableDictionary<Storage, int> values,
             ImmutableDictionary<int, ModeFact> modes,
             GradFact grad,
-            ImmutableDictionary<Storage, GradFact> scopes)
+            ImmutableDictionary<Storage, GradFact> scopes,
+            ImmutableDictionary<int, FreezeFact> freezes,
+            ImmutableDictionary<Storage, OptimizerFact> optimizers)
         {
             Values = values;
             Modes = modes;
             Grad = grad;
             Scopes = scopes;
+            Freezes = freezes;
+            Optimizers = optimizers;
         }
 
         public ImmutableDictionary<Storage, int> Values { get; }
@@ -36,12 +43,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         public ImmutableDictionary<Storage, GradFact> Scopes { get; }
 
+        /// <summary>Which parameters of each module value may be frozen.</summary>
+        public ImmutableDictionary<int, FreezeFact> Freezes { get; }
+
+        /// <summary>Optimizers built over the trainable parameters of a module only, by the storage that holds them.</summary>
+        public ImmutableDictionary<Storage, OptimizerFact> Optimizers { get; }
+
         public ModeState With(
             ImmutableDictionary<Storage, int>? values = null,
             ImmutableDictionary<int, ModeFact>? modes = null,
             GradFact? grad = null,
-            ImmutableDictionary<Storage, GradFact>? scopes = null)
-            => new ModeState(values ?? Values, modes ?? Modes, grad ?? Grad, scopes ?? Scopes);
+            ImmutableDictionary<Storage, GradFact>? scopes = null,
+            ImmutableDictionary<int, FreezeFact>? freezes = null,
+            ImmutableDictionary<Storage, OptimizerFact>? optimizers = null)
+            => new ModeState(values ?? Values, modes ?? Modes, grad ?? Grad, scopes ?? Scopes, freezes ?? Freezes, optimizers ?? Optimizers);
 
         /// <summary>Value equality, for the fixpoint test and for memoising finally regions.</summary>
         public static IEqualityComparer<ModeState> Comparer { get; } = new StateComparer();
@@ -62,7 +77,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 return SameEntries(x.Values, y.Values, EqualityComparer<int>.Default)
                        && SameEntries(x.Modes, y.Modes, EqualityComparer<ModeFact>.Default)
-                       && SameEntries(x.Scopes, y.Scopes, EqualityComparer<GradFact>.Default);
+                       && SameEntries(x.Scopes, y.Scopes, EqualityComparer<GradFact>.Default)
+                       && SameEntries(x.Freezes, y.Freezes, EqualityComparer<FreezeFact>.Default)
+                       && SameEntries(x.Optimizers, y.Optimizers, EqualityComparer<OptimizerFact>.Default);
             }
 
             public int GetHashCode(ModeState obj)
