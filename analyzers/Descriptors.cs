@@ -33,6 +33,28 @@ namespace TorchSharp.Analyzers
                          "records a graph and keeps every intermediate activation alive: measured, 518 MB instead of 37 MB for one " +
                          "forward pass of a 16-layer network.");
 
+        /// <summary>TORCH003: an optimizer is built over frozen parameters.</summary>
+        public static readonly DiagnosticDescriptor OptimizerOverFrozenParameters = Create(
+            DiagnosticIds.OptimizerOverFrozenParameters,
+            title: "Build optimizers over trainable parameters only",
+            messageFormat: "'{0}' is built over the parameters of '{1}', {2}",
+            category: DiagnosticCategories.Performance,
+            severity: DiagnosticSeverity.Warning,
+            description: "TorchSharp optimizers allocate their state eagerly for every parameter they are given, frozen or not. " +
+                         "Measured: Adam over a model with two frozen 4096x4096 layers took +264 MB at construction, +8 MB over " +
+                         "the trainable parameters only. Over parameters that are all frozen, the optimizer trains nothing.");
+
+        /// <summary>TORCH004: parameters unfrozen after the optimizer was built over the trainable ones only.</summary>
+        public static readonly DiagnosticDescriptor UnfrozenAfterOptimizer = Create(
+            DiagnosticIds.UnfrozenAfterOptimizer,
+            title: "Give the optimizer the parameters you unfreeze",
+            messageFormat: "Parameters of '{0}' are unfrozen after optimizer '{1}' (line {2}) was built over its trainable parameters only: {3}; add them with {1}.add_param_group(..) or build a new optimizer",
+            category: DiagnosticCategories.Correctness,
+            severity: DiagnosticSeverity.Warning,
+            description: "TorchSharp optimizers re-enumerate the parameter sequence they were given at every step() and look up " +
+                         "state created at construction. Over a lazy Where(p => p.requires_grad), a parameter unfrozen later " +
+                         "makes the next step() throw KeyNotFoundException; over a materialized list, it is silently never updated.");
+
         /// <summary>TORCH005: a training step may run while the module is in eval mode.</summary>
         public static readonly DiagnosticDescriptor MissingTrain = Create(
             DiagnosticIds.MissingTrain,

@@ -12,6 +12,12 @@ namespace TorchSharp.Analyzers
         /// <summary>An inference forward pass runs with autograd recording (missing <c>no_grad</c>).</summary>
         public const string MissingNoGrad = "TORCH002";
 
+        /// <summary>An optimizer is built over parameters that were frozen.</summary>
+        public const string OptimizerOverFrozenParameters = "TORCH003";
+
+        /// <summary>Parameters are unfrozen after the optimizer was built over the trainable ones only.</summary>
+        public const string UnfrozenAfterOptimizer = "TORCH004";
+
         /// <summary>A training step may run while the module is in eval mode (missing <c>train()</c>).</summary>
         public const string MissingTrain = "TORCH005";
 

@@ -112,6 +112,16 @@ namespace TorchSharp.Analyzers.Symbols
         public bool IsTorchSharp(ISymbol symbol)
             => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, Torch.ContainingAssembly);
 
+        /// <summary>Whether <paramref name="operation"/> creates a TorchSharp optimizer (<c>torch.optim.Adam(..)</c>, <c>new SGD(..)</c>).</summary>
+        public bool IsOptimizerCreation(IOperation operation)
+            => operation switch
+            {
+                Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation => invocation.TargetMethod.IsStatic
+                    && invocation.TargetMethod.ContainingType?.Name == "optim" && IsTorchSharp(invocation.TargetMethod) && IsOptimizer(invocation.TargetMethod.ReturnType),
+                Microsoft.CodeAnalysis.Operations.IObjectCreationOperation creation => IsOptimizer(creation.Type),
+                _ => false,
+            };
+
         /// <summary>Whether <paramref name="type"/> is a TorchSharp optimizer.</summary>
         public bool IsOptimizer(ITypeSymbol? type) => type != null && IsTorchSharp(type) && IsOptimizerType(type);
 

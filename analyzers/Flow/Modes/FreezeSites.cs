@@ -62,8 +62,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     if (RequiresGradWrite(inner) is (IOperation target, bool value) && RefersTo(target, variables))
                     {
-                        var unconditional = all && IsUnconditional(inner, loop.Body);
-                        sites[inner.Syntax] = new FreezeSite(module, frozen: !value, all: unconditional);
+                        if (all && IsUnconditional(inner, loop.Body) && loop.Collection.SkipConversions() is IInvocationOperation collection)
+                        {
+                            // Every parameter, unconditionally: the effect is the loop's, not one iteration's (the graph
+                            // cannot know the loop runs at least once), so it applies where the collection is evaluated.
+                            sites[collection.Syntax] = new FreezeSite(module, frozen: !value, all: true, origin: inner.Syntax);
+                            sites[inner.Syntax] = FreezeSite.AlreadyApplied;
+                        }
+                        else
+                        {
+                            sites[inner.Syntax] = new FreezeSite(module, frozen: !value, all: false);
+                        }
                     }
                 }
             }
@@ -203,14 +212,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>One freeze or unfreeze: the module it changes (an operation of the original tree) and how much of it.</summary>
     internal sealed class FreezeSite
     {
-        public FreezeSite(IOperation module, bool frozen, bool all)
+        public FreezeSite(IOperation? module, bool frozen, bool all, SyntaxNode? origin = null)
         {
             Module = module;
             Frozen = frozen;
             All = all;
+            Origin = origin;
         }
 
-        public IOperation Module { get; }
+        /// <summary>The write messages point at, when it is not where the effect applies (a whole-loop freeze).</summary>
+        public SyntaxNode? Origin { get; }
+
+        /// <summary>A write whose effect was applied for the whole loop already.</summary>
+        public static FreezeSite AlreadyApplied { get; } = new FreezeSite(null, frozen: false, all: false);
+
+        /// <summary>The module changed; null for <see cref="AlreadyApplied"/>.</summary>
+        public IOperation? Module { get; }
 
         public bool Frozen { get; }
 

@@ -485,7 +485,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             private void ApplyFreeze(FreezeSite site, SyntaxNode syntax)
             {
-                if (!(StorageOf(site.Module.SkipConversions()) is Storage storage))
+                if (site.Module is null || !(StorageOf(site.Module.SkipConversions()) is Storage storage))
                 {
                     return;
                 }
@@ -496,7 +496,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     return;
                 }
 
-                SetFreeze(id, _flow.FreezeIn(State, id).After(site.Frozen, site.All, syntax), unfreezing: !site.Frozen, syntax);
+                var origin = site.Origin ?? syntax;
+                SetFreeze(id, _flow.FreezeIn(State, id).After(site.Frozen, site.All, origin), unfreezing: !site.Frozen, origin);
             }
 
             private void SetFreeze(int id, FreezeFact fact, bool unfreezing, SyntaxNode syntax)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
@@ -17,11 +18,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
             OperationBlockAnalysisContext context,
             ModeFlowEngine engine,
             Func<TorchCallKind, bool> isInteresting)
+            => Of(context, engine, operation => operation is IInvocationOperation invocation && isInteresting(engine.Symbols.Classify(invocation.TargetMethod)));
+
+        /// <summary>The flows of the blocks that contain an operation <paramref name="isInteresting"/> accepts.</summary>
+        public static IEnumerable<(ModeFlowResult Flow, bool IsNested)> Of(
+            OperationBlockAnalysisContext context,
+            ModeFlowEngine engine,
+            Func<IOperation, bool> isInteresting)
         {
             foreach (var block in context.OperationBlocks)
             {
-                var interesting = block.DescendantsAndSelf().Any(o => o is IInvocationOperation invocation && isInteresting(engine.Symbols.Classify(invocation.TargetMethod)));
-                if (!interesting)
+                if (!block.DescendantsAndSelf().Any(isInteresting))
                 {
                     continue;
                 }

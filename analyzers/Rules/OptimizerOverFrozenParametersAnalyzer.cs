@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Rules
+{
+    /// <summary>
+    /// TORCH003: an optimizer is built over a module's unfiltered parameters while some of them may be frozen (on some
+    /// path, by a freeze the flow saw) and nothing unfreezes them later in the body.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class OptimizerOverFrozenParametersAnalyzer : TorchSharpAnalyzer
+    {
+        /// <summary>Diagnostic property present when every parameter is frozen: no fix then, the optimizer would train nothing.</summary>
+        public const string AllFrozenProperty = "AllFrozen";
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OptimizerOverFrozenParameters);
+
+        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        {
+            var engine = ModeFlowEngine.For(context.Compilation, symbols);
+            context.RegisterOperationBlockAction(block => Analyze(block, engine));
+        }
+
+        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        {
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, engine.Symbols.IsOptimizerCreation))
+            {
+                foreach (var creation in flow.OptimizerCreations)
+                {
+                    if (creation.Input != OptimizerInput.Unfiltered || !creation.Freeze.MayBeFrozen || IsUnfrozenLater(creation, flow))
+                    {
+                        continue;
+                    }
+
+                    var line = SourceLines.LineText(creation.Freeze.FrozenAt!, tree);
+                    var allFrozen = creation.Freeze.AllFrozen;
+                    var why = allFrozen
+                        ? "all of which are frozen (" + line + "): it will train nothing"
+                        : "some of which are frozen (" + line + "): TorchSharp keeps optimizer state for every parameter it is given (measured +264 MB against +8 MB); pass only the trainable ones";
+                    var properties = allFrozen
+                        ? ImmutableDictionary<string, string?>.Empty.Add(AllFrozenProperty, "true")
+                        : ImmutableDictionary<string, string?>.Empty;
+
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.OptimizerOverFrozenParameters,
+                        creation.Syntax.GetLocation(),
+                        properties,
+                        creation.OptimizerName,
+                        creation.Module.ToString(),
+                        why));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Progressive unfreezing: an optimizer over every parameter is right when the body unfreezes them after building
+        /// it (later in the text, or in a loop around the creation).
+        /// </summary>
+        private static bool IsUnfrozenLater(OptimizerCreation creation, ModeFlowResult flow)
+            => flow.Unfreezes.Any(u => u.ModuleValue == creation.ModuleValue
+                                       && (u.Syntax.SpanStart > creation.Syntax.SpanStart
+                                           || u.Syntax.Ancestors().Any(a => IsLoop(a) && a.Span.Contains(creation.Syntax.Span))));
+
+        private static bool IsLoop(SyntaxNode node)
+            => node is ForStatementSyntax || node is ForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax;
+    }
+}
