@@ -546,7 +546,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             private void OnInvocation(IInvocationOperation invocation)
             {
                 var method = invocation.TargetMethod;
-                if (_flow._freezeSites.TryGetValue(invocation.Syntax, out var freezeSite))
+                // The graph's implicit GetEnumerator/MoveNext/Dispose calls of a foreach share the collection's syntax.
+                if (!invocation.IsImplicit && _flow._freezeSites.TryGetValue(invocation.Syntax, out var freezeSite))
                 {
                     ApplyFreeze(freezeSite, invocation.Syntax);
                     return;
