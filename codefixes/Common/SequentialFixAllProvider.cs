@@ -18,13 +18,19 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
     {
         private readonly Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> _fixOne;
         private readonly Func<Document, CancellationToken, Task<Document>>? _finish;
+        private readonly Func<Diagnostic, bool>? _isFixable;
 
         /// <param name="fixOne">Given the current root, the reported node (tracked) and the equivalence key, the fixed root or null.</param>
         /// <param name="finish">Optional: a last step on the fixed document, run once (adding imports, for example).</param>
-        public SequentialFixAllProvider(Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne, Func<Document, CancellationToken, Task<Document>>? finish = null)
+        /// <param name="isFixable">Optional: which diagnostics have a fix at all (those the provider offers one for).</param>
+        public SequentialFixAllProvider(
+            Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne,
+            Func<Document, CancellationToken, Task<Document>>? finish = null,
+            Func<Diagnostic, bool>? isFixable = null)
         {
             _fixOne = fixOne;
             _finish = finish;
+            _isFixable = isFixable;
         }
 
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
@@ -36,6 +42,7 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
             }
 
             var nodes = diagnostics
+                .Where(d => _isFixable is null || _isFixable(d))
                 .Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true))
                 .Distinct()
                 .OrderBy(n => n.SpanStart)

@@ -143,12 +143,11 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 return _analysis.IsModuleRoot(type) ? states : Opaque(states);
             }
 
-            if (_depth > MaxDepth || !_active.Add(constructor))
+            if (!_active.Add(constructor))
             {
                 return Opaque(states);
             }
 
-            _depth++;
             try
             {
                 var syntax = constructor.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken);
@@ -168,7 +167,6 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
             finally
             {
-                _depth--;
                 _active.Remove(constructor);
             }
         }
@@ -572,9 +570,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 case IConditionalOperation conditional:
                     states = Eval(conditional.Condition, states, frame);
                     return Union(Eval(conditional.WhenTrue, states, frame), Eval(conditional.WhenFalse, states, frame));
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } binary:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } binary2:
-                    var logical = (IBinaryOperation)operation;
+                case IBinaryOperation logical when logical.OperatorKind == BinaryOperatorKind.ConditionalAnd || logical.OperatorKind == BinaryOperatorKind.ConditionalOr:
                     states = Eval(logical.LeftOperand, states, frame);
                     return Union(states, Eval(logical.RightOperand, states, frame));
                 case ICoalesceOperation coalesce:
@@ -631,7 +627,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private List<PathState> EvalAssignment(ISimpleAssignmentOperation assignment, List<PathState> states, Frame frame)
         {
             var target = assignment.Target;
-            if (target is IPropertyReferenceOperation property && IsThis(property.Instance) && !_autoProperties.ContainsKey(property.Property.OriginalDefinition))
+            if (target is IPropertyReferenceOperation property && IsThis(property.Instance) && !_analysis.IsAutoProperty(property.Property))
             {
                 // A property with a setter of its own: run the setter with 'value' bound to what is assigned.
                 states = Eval(assignment.Value, states, frame);
@@ -716,7 +712,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             states = Eval(property.Instance, states, frame);
             states = EvalArguments(property.Arguments, states, frame);
-            if (!IsThis(property.Instance) || _autoProperties.ContainsKey(property.Property.OriginalDefinition))
+            if (!IsThis(property.Instance) || _analysis.IsAutoProperty(property.Property))
             {
                 return states;
             }
@@ -770,7 +766,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 return Opaque(states);
             }
 
-            if (method.MethodKind == MethodKind.DelegateInvoke && TouchesRegistration(frame.Root))
+            if (method.MethodKind == MethodKind.DelegateInvoke
+                && frame.Root.Descendants().Any(d => d is IAnonymousFunctionOperation && TouchesRegistration(d)))
             {
                 return Opaque(states);
             }
@@ -822,6 +819,12 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private List<PathState> Inline(IMethodSymbol method, ImmutableDictionary<IParameterSymbol, Origin> parameters, List<PathState> states)
         {
             var definition = method.OriginalDefinition;
+            if (definition.IsPartialDefinition && definition.PartialImplementationPart is null)
+            {
+                // A partial method without an implementation: the call is not even compiled.
+                return states;
+            }
+
             if (_depth > MaxDepth || !_active.Add(definition))
             {
                 return Opaque(states);
