@@ -26,6 +26,11 @@ namespace TorchSharp.Analyzers.Rules
 
         private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
+            if (context.OperationBlocks.IsEmpty)
+            {
+                return;
+            }
+
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Backward))
             {

@@ -31,6 +31,11 @@ namespace TorchSharp.Analyzers.Rules
 
         private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
+            if (context.OperationBlocks.IsEmpty)
+            {
+                return;
+            }
+
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var site in ForwardPassContext.Of(context, engine))
             {

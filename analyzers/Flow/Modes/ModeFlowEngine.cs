@@ -253,8 +253,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return joined ?? ModeFact.Unknown;
         }
 
+        // Cached per depth, as bodies are: the answer must not depend on which question reached it first, and a field
+        // whose constructor argument leads back to the same field ends at MaxDepth instead of recursing forever.
         private ModeFact FieldEntry(ISymbol member, ITypeSymbol type, int depth)
-            => _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member), _ => ComputeFieldEntry(member, depth));
+            => depth >= MaxDepth
+                ? ModeFact.Unknown
+                : _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member, depth), key => ComputeFieldEntry(member, key.Depth));
 
         private ModeFact ComputeFieldEntry(ISymbol member, int depth)
         {
@@ -522,13 +526,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             private readonly ISymbol _member;
 
-            public IFieldOrPropertyKey(ISymbol member) => _member = member;
+            public IFieldOrPropertyKey(ISymbol member, int depth)
+            {
+                _member = member;
+                Depth = depth;
+            }
 
-            public bool Equals(IFieldOrPropertyKey other) => SymbolEqualityComparer.Default.Equals(_member, other._member);
+            public int Depth { get; }
+
+            public bool Equals(IFieldOrPropertyKey other) => Depth == other.Depth && SymbolEqualityComparer.Default.Equals(_member, other._member);
 
             public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
 
-            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member);
+            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member) ^ Depth;
         }
 
         private sealed class MethodDepthComparer : IEqualityComparer<(IMethodSymbol, int)>
