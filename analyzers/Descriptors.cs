@@ -89,6 +89,19 @@ namespace TorchSharp.Analyzers
                          "backward() there always fails at run time. Move the backward() out of the scope, or open " +
                          "torch.enable_grad() around the code that needs gradients.");
 
+        /// <summary>TORCH008: a module field of a custom module is not registered as a submodule.</summary>
+        public static readonly DiagnosticDescriptor UnregisteredSubmodule = Create(
+            DiagnosticIds.UnregisteredSubmodule,
+            title: "Register the submodules of a custom module",
+            messageFormat: "'{0}' is not registered as a submodule of '{1}' ({2}): eval(), train() and parameters() do not reach it",
+            category: DiagnosticCategories.Correctness,
+            severity: DiagnosticSeverity.Warning,
+            description: "RegisterComponents() registers the module fields that are non-null at its first call on the object; later " +
+                         "calls do nothing, and List<>, array, dictionary and static fields are never registered. An unregistered " +
+                         "submodule stays in training mode after eval() and its parameters are missing from parameters(), so an " +
+                         "optimizer never trains them. Call RegisterComponents() at the end of the constructor, register late fields " +
+                         "with register_module(), and hold lists of modules in a ModuleList.");
+
         private static DiagnosticDescriptor Create(
             string id,
             string title,

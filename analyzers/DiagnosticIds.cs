@@ -26,5 +26,8 @@ namespace TorchSharp.Analyzers
 
         /// <summary><c>backward()</c> runs inside a <c>no_grad</c>/<c>inference_mode</c> scope.</summary>
         public const string BackwardWithoutGrad = "TORCH007";
+
+        /// <summary>A module-typed field or property of a custom module is not registered as a submodule.</summary>
+        public const string UnregisteredSubmodule = "TORCH008";
     }
 }

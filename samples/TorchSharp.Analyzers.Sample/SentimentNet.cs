@@ -17,9 +17,11 @@ namespace TorchSharp.Analyzers.Sample
         {
             _hidden = nn.Linear(features, hidden);
             _norm = nn.BatchNorm1d(hidden);
-            _dropout = nn.Dropout(0.3);
             _head = nn.Linear(hidden, classes);
             RegisterComponents();
+
+            // Mistake (TORCH008): assigned after RegisterComponents(), so eval() and train() never reach it.
+            _dropout = nn.Dropout(0.3);
         }
 
         public Linear Head => _head;

@@ -21,8 +21,6 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private const int MaxPaths = 64;
         private const int MaxDepth = 6;
 
-        private static readonly List<PathState> NoPaths = new List<PathState>();
-
         private readonly RegistrationAnalysis _analysis;
         private readonly INamedTypeSymbol _concrete;
         private readonly ImmutableDictionary<IFieldSymbol, SubmoduleFieldKind> _kinds;
@@ -589,7 +587,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
 
                     return arms;
                 case IThrowOperation _:
-                    return NoPaths;
+                    // A path that throws constructs nothing.
+                    return new List<PathState>();
                 case IAnonymousFunctionOperation _:
                 case ILocalFunctionOperation _:
                     return TouchesRegistration(operation) ? Opaque(states) : states;
@@ -753,6 +752,12 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 if (_analysis.Symbols.IsTorchSharp(target))
                 {
                     return EvalTorchSharpCall(invocation, target, states, frame);
+                }
+
+                if (!_analysis.Symbols.IsModule(target.ContainingType) && !_analysis.IsSource(target.ContainingType))
+                {
+                    // object.GetType(), ToString() …: cannot register anything.
+                    return states;
                 }
 
                 return _analysis.IsSource(target.ContainingType)

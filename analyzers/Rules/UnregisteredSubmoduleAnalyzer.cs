@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Options;
+using TorchSharp.Analyzers.Rules.Registration;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Rules
+{
+    /// <summary>
+    /// TORCH008: a field or auto-property of a custom module holds a module (or a <c>List&lt;&gt;</c>, array or dictionary
+    /// of modules) that is not registered as a submodule when construction ends, so <c>eval()</c>, <c>train()</c> and
+    /// <c>parameters()</c> do not reach it. <c>RegisterComponents()</c> registers the module fields that are non-null at
+    /// its first call on the object and nothing after that (DESIGN §2); the construction of every concrete class is run
+    /// path by path through its constructors, and a field is reported at its declaration, once, naming the first
+    /// concrete class that misses it.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnregisteredSubmoduleAnalyzer : TorchSharpAnalyzer
+    {
+        /// <summary><c>.editorconfig</c> key: comma-separated field or property names that are never reported.</summary>
+        public const string ExcludedFieldNamesOption = "TORCH008.excluded_field_names";
+
+        /// <summary>
+        /// <c>.editorconfig</c> key: when <c>true</c>, unregistered layers without parameters and without a train/eval
+        /// difference (ReLU, pooling, Flatten …) and losses are reported too. Off by default: leaving one unregistered changes nothing.
+        /// </summary>
+        public const string ReportStatelessLayersOption = "TORCH008.report_stateless_layers";
+
+        /// <summary>Diagnostic property: which fix applies (<see cref="RegistrationFix"/> by name), absent when none.</summary>
+        public const string FixProperty = "Fix";
+
+        /// <summary>Diagnostic property: the documentation id of the concrete class whose constructors miss the field.</summary>
+        public const string ClassProperty = "Class";
+
+        /// <summary>Diagnostic property: the name <c>register_module</c> would register the field under.</summary>
+        public const string ModuleNameProperty = "ModuleName";
+
+        /// <summary>Diagnostic property: the documentation ids of the entry constructors that leave the field unregistered, separated by ';'.</summary>
+        public const string ConstructorsProperty = "Constructors";
+
+        /// <summary>Diagnostic property: the field (or auto-property) name as written.</summary>
+        public const string MemberProperty = "Member";
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.UnregisteredSubmodule);
+
+        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        {
+            var analysis = new RegistrationAnalysis(context.Compilation, symbols);
+            context.RegisterSymbolAction(c => AnalyzeType(c, analysis), SymbolKind.NamedType);
+        }
+
+        private static void AnalyzeType(SymbolAnalysisContext context, RegistrationAnalysis analysis)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            if (type.TypeKind != TypeKind.Class || !analysis.IsSource(type) || !analysis.Symbols.IsModule(type))
+            {
+                return;
+            }
+
+            var candidates = type.GetMembers().OfType<IFieldSymbol>()
+                .Select(field => (Field: field, Location: DeclarationOf(field)))
+                .Where(c => c.Location != null && IsCandidate(context, analysis.Symbols, c.Field, c.Location!.SourceTree!))
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                return;
+            }
+
+            var constructions = analysis.ConstructionsOf(type);
+            foreach (var (field, location) in candidates)
+            {
+                foreach (var construction in constructions)
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                    if (analysis.ResultFor(construction, context.CancellationToken) is { } result
+                        && SubmoduleFindings.For(field.OriginalDefinition, result, location!.SourceTree!) is { } finding)
+                    {
+                        Report(context, field, location, finding);
+                        break;
+                    }
+                }
+            }
+        }
+
+        private static bool IsCandidate(SymbolAnalysisContext context, TorchSymbols symbols, IFieldSymbol field, SyntaxTree tree)
+        {
+            if (field.IsConst || SubmoduleFieldKinds.Classify(symbols, field.Type, out var element) == SubmoduleFieldKind.None)
+            {
+                return false;
+            }
+
+            var config = context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            if (!EditorConfigOptions.GetBool(context.Options, tree, ReportStatelessLayersOption, defaultValue: false)
+                && SubmoduleFieldKinds.IsStateless(symbols, element))
+            {
+                return false;
+            }
+
+            if (config.TryGetValue(EditorConfigOptions.Prefix + ExcludedFieldNamesOption, out var excluded))
+            {
+                var name = MemberName(field);
+                var names = excluded.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                if (names.Any(n => string.Equals(n.Trim(), name, StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The identifier of the field's declarator, or of the auto-property that owns a backing field.</summary>
+        private static Location? DeclarationOf(IFieldSymbol field)
+        {
+            var declared = (ISymbol?)field.AssociatedSymbol ?? field;
+            return declared.Locations.FirstOrDefault(l => l.IsInSource && l.SourceTree != null);
+        }
+
+        private static string MemberName(IFieldSymbol field) => field.AssociatedSymbol?.Name ?? field.Name;
+
+        private static void Report(SymbolAnalysisContext context, IFieldSymbol field, Location location, SubmoduleFinding finding)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(MemberProperty, MemberName(field))
+                .Add(ClassProperty, finding.Construction.GetDocumentationCommentId())
+                .Add(ConstructorsProperty, string.Join(";", finding.FailingConstructors.Select(c => c.GetDocumentationCommentId())));
+            if (finding.Fix != RegistrationFix.None)
+            {
+                properties = properties.Add(FixProperty, finding.Fix.ToString());
+            }
+
+            if (finding.ModuleName != null)
+            {
+                properties = properties.Add(ModuleNameProperty, finding.ModuleName);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.UnregisteredSubmodule,
+                location,
+                properties,
+                MemberName(field),
+                finding.Construction.Name,
+                finding.Reason));
+        }
+    }
+}
