@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TorchSharp.Analyzers.CodeFixes.Common;
@@ -13,9 +11,9 @@ namespace TorchSharp.Analyzers.CodeFixes
     /// TORCH001 fix: insert <c>module.eval();</c> right before the inference region — before the outermost
     /// <c>using (torch.no_grad())</c> around the invocation, or before the statement that holds it.
     /// </summary>
-    [ExportCodeFixProvider(Microsoft.CodeAnalysis.LanguageNames.CSharp, Name = nameof(MissingEvalCodeFixProvider))]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingEvalCodeFixProvider))]
     [Shared]
-    public sealed class MissingEvalCodeFixProvider : CodeFixProvider
+    public sealed class MissingEvalCodeFixProvider : ModuleStatementCodeFixProvider
     {
         /// <summary>Equivalence key of the only action.</summary>
         public const string InsertEvalKey = DiagnosticIds.MissingEval + ".InsertEval";
@@ -23,32 +21,10 @@ namespace TorchSharp.Analyzers.CodeFixes
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingEval);
 
-        /// <inheritdoc />
-        /// <remarks>Applied one after the other: two invocations of one module in one region get one <c>eval()</c>.</remarks>
-        public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(
-            (root, node, key) => node is InvocationExpressionSyntax call ? InsertEvalFix.Apply(root, call) : null);
+        private protected override string EquivalenceKey => InsertEvalKey;
 
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root?.FindNode(context.Span, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call
-                || InsertEvalFix.ModuleOf(call) is not { } module)
-            {
-                return;
-            }
+        private protected override string TitleFor(string module) => "Call '" + module + ".eval()' before the inference region";
 
-            // Computed up front so that the action is offered only where it fits.
-            if (InsertEvalFix.Apply(root, call) is { } fixedRoot && fixedRoot != root)
-            {
-                var title = "Call '" + module.WithoutTrivia().ToString() + ".eval()' before the inference region";
-                foreach (var diagnostic in context.Diagnostics)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(fixedRoot)), InsertEvalKey),
-                        diagnostic);
-                }
-            }
-        }
+        private protected override SyntaxNode? Apply(SyntaxNode root, InvocationExpressionSyntax forwardPass) => InsertEvalFix.Apply(root, forwardPass);
     }
 }

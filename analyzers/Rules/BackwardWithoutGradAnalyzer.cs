@@ -13,24 +13,14 @@ namespace TorchSharp.Analyzers.Rules
     /// set_grad_enabled(false), or in a helper that a caller of this compilation runs inside such a scope.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BackwardWithoutGradAnalyzer : TorchSharpAnalyzer
+    public sealed class BackwardWithoutGradAnalyzer : ModeFlowAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.BackwardWithoutGrad);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block => Analyze(block, engine));
-        }
 
-        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            if (context.OperationBlocks.IsEmpty)
-            {
-                return;
-            }
-
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Backward))
             {

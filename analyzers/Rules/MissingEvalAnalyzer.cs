@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Rules.Inference;
-using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -13,18 +12,13 @@ namespace TorchSharp.Analyzers.Rules
     /// region — under no_grad/inference_mode, or in an inference method by name — while it may be in training mode.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class MissingEvalAnalyzer : TorchSharpAnalyzer
+    public sealed class MissingEvalAnalyzer : ModeFlowAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingEval);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block => Analyze(block, engine));
-        }
 
-        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             foreach (var site in ForwardPassContext.Of(context, engine))
             {

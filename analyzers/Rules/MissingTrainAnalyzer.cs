@@ -18,24 +18,14 @@ namespace TorchSharp.Analyzers.Rules
     /// held in a field.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class MissingTrainAnalyzer : TorchSharpAnalyzer
+    public sealed class MissingTrainAnalyzer : ModeFlowAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingTrain);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block => Analyze(block, engine));
-        }
 
-        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            if (context.OperationBlocks.IsEmpty)
-            {
-                return;
-            }
-
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var site in ForwardPassContext.Of(context, engine))
             {

@@ -15,7 +15,7 @@ namespace TorchSharp.Analyzers.Rules
     /// path, by a freeze the flow saw) and nothing unfreezes them later in the body.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class OptimizerOverFrozenParametersAnalyzer : TorchSharpAnalyzer
+    public sealed class OptimizerOverFrozenParametersAnalyzer : ModeFlowAnalyzer
     {
         /// <summary>Diagnostic property present when every parameter is frozen: no fix then, the optimizer would train nothing.</summary>
         public const string AllFrozenProperty = "AllFrozen";
@@ -23,19 +23,9 @@ namespace TorchSharp.Analyzers.Rules
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OptimizerOverFrozenParameters);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block => Analyze(block, engine));
-        }
 
-        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            if (context.OperationBlocks.IsEmpty)
-            {
-                return;
-            }
-
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, engine.Symbols.IsOptimizerCreation))
             {

@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
-using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -13,18 +12,13 @@ namespace TorchSharp.Analyzers.Rules
     /// that optimizer was not given them with <c>add_param_group</c>.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class UnfrozenAfterOptimizerAnalyzer : TorchSharpAnalyzer
+    public sealed class UnfrozenAfterOptimizerAnalyzer : ModeFlowAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnfrozenAfterOptimizer);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block => Analyze(block, engine));
-        }
 
-        private static void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, engine.Symbols.IsOptimizerCreation))
             {

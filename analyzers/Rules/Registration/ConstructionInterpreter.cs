@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {
@@ -1018,7 +1019,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
 
         private Origin OriginOf(IOperation? operation, Frame frame)
         {
-            operation = SkipConversions(operation);
+            operation = operation?.SkipConversions();
             if (operation is null)
             {
                 return Origin.Other;
@@ -1045,7 +1046,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         /// <summary>The tracked field (or auto-property backing field) of this object that <paramref name="operation"/> names.</summary>
         private IFieldSymbol? TrackedTarget(IOperation? operation)
         {
-            switch (SkipConversions(operation))
+            switch (operation?.SkipConversions())
             {
                 case IFieldReferenceOperation field when field.Field.IsStatic || IsThis(field.Instance):
                     var definition = field.Field.OriginalDefinition;
@@ -1089,25 +1090,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
             => arguments.Any(a => IsThis(a.Value));
 
         private static bool IsThis(IOperation? operation)
-            => SkipConversions(operation) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+            => operation?.SkipConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
-        private static IOperation? SkipConversions(IOperation? operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
-        }
 
         private static IOperation Root(IOperation operation)
         {

@@ -1,0 +1,28 @@
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// The base of the rules that ask the mode-flow engine: one engine per compilation, shared by all of them, and one
+    /// call per operation block (member body, with its lambdas and local functions).
+    /// </summary>
+    public abstract class ModeFlowAnalyzer : TorchSharpAnalyzer
+    {
+        private protected sealed override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        {
+            var engine = ModeFlowEngine.For(context.Compilation, symbols);
+            context.RegisterOperationBlockAction(block =>
+            {
+                if (!block.OperationBlocks.IsEmpty)
+                {
+                    Analyze(block, engine);
+                }
+            });
+        }
+
+        /// <summary>Asks the engine about one operation block and reports.</summary>
+        private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine);
+    }
+}
