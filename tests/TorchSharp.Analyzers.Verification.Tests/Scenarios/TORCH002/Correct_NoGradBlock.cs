@@ -1,0 +1,27 @@
+// expect: none
+// Prediction in eval() mode inside no_grad: nothing recorded, same numbers.
+using System;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Analyzers.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+public static class Scenario
+{
+    public static string Run(TorchMonitor monitor)
+    {
+        torch.manual_seed(21);
+        var model = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2));
+#if MONITOR
+        monitor.Attach(model, "model");
+#endif
+        var input = torch.randn(16, 4);
+        model.eval();
+        using (torch.no_grad())
+        {
+            var output = model.call(input);
+            return "requires_grad=" + output.requires_grad + " sum=" + output.sum().item<float>().ToString("F4");
+        }
+    }
+}
