@@ -61,11 +61,6 @@ namespace TorchSharp.Analyzers.Rules
         /// it (later in the text, or in a loop around the creation).
         /// </summary>
         private static bool IsUnfrozenLater(OptimizerCreation creation, ModeFlowResult flow)
-            => flow.Unfreezes.Any(u => u.ModuleValue == creation.ModuleValue
-                                       && (u.Syntax.SpanStart > creation.Syntax.SpanStart
-                                           || u.Syntax.Ancestors().Any(a => IsLoop(a) && a.Span.Contains(creation.Syntax.Span))));
-
-        private static bool IsLoop(SyntaxNode node)
-            => node is ForStatementSyntax || node is ForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax;
+            => flow.Unfreezes.Any(u => u.ModuleValue == creation.ModuleValue && Loops.MayRunAfter(u.Syntax, creation.Syntax));
     }
 }

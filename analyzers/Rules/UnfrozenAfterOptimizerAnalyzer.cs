@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 
@@ -30,6 +32,11 @@ namespace TorchSharp.Analyzers.Rules
                     }
 
                     var optimizer = unfreeze.Stale[0];
+                    if (GrowsAfter(context, optimizer.Name, unfreeze.Syntax))
+                    {
+                        continue;
+                    }
+
                     var creation = flow.OptimizerCreations.FirstOrDefault(c => c.Syntax == optimizer.Creation);
                     var module = creation?.Module.ToString() ?? "the module";
                     var consequence = optimizer.Materialized
@@ -45,5 +52,16 @@ namespace TorchSharp.Analyzers.Rules
                 }
             }
         }
+
+        /// <summary>
+        /// Whether the body calls <c>add_param_group</c> on the optimizer after the unfreeze (later in the text, or in a loop
+        /// around both): the usual way to hand it the newly trainable parameters. A heuristic, named on the rule's page.
+        /// </summary>
+        private static bool GrowsAfter(OperationBlockAnalysisContext context, string optimizerName, SyntaxNode unfreeze)
+            => context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())
+                .OfType<IInvocationOperation>()
+                .Any(call => call.TargetMethod.Name == "add_param_group"
+                             && call.Instance?.Syntax.ToString() == optimizerName
+                             && Loops.MayRunAfter(call.Syntax, unfreeze));
     }
 }

@@ -90,6 +90,26 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     }"));
 
         [Fact]
+        public Task AddParamGroupRightAfterTheUnfreeze_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void FineTune(int epochs)
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            if (epoch == 3)
+            {
+                foreach (var p in model.encoder.parameters())
+                {
+                    p.requires_grad = true;
+                }
+                optimizer.add_param_group(new Adam.ParamGroup(model.encoder.parameters()));
+            }
+            optimizer.step();
+        }
+    }"));
+
+        [Fact]
         public Task NewOptimizerAfterUnfreeze_StillReportsTheOldOne()
             => Verify.VerifyAnalyzerAsync(Code(@"
     void FineTune()
