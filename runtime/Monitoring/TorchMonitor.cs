@@ -163,7 +163,7 @@ namespace TorchSharp.Analyzers.Runtime
                 }
             }
 
-            _optimizers.Add(new WatchedOptimizer(optimizer, name, line, heldHandles, frozenNotHeld));
+            _optimizers.Add(new WatchedOptimizer(optimizer, name, line, heldHandles, frozenNotHeld, optimizer.ParamGroups.Count()));
 
             var frozen = held.Count(p => !p.requires_grad);
             if (frozen > 0)
@@ -453,7 +453,10 @@ namespace TorchSharp.Analyzers.Runtime
         {
             foreach (var watched in _optimizers)
             {
-                var unfrozen = watched.FrozenNotHeld.Where(p => p.Parameter.requires_grad).ToList();
+                // Parameters handed over later with add_param_group have their own group and state: that is the fix.
+                var added = new HashSet<IntPtr>(
+                    watched.Optimizer.ParamGroups.Skip(watched.GroupsAtWatch).OfType<ParamGroup>().SelectMany(g => g.Parameters).Select(p => p.Handle));
+                var unfrozen = watched.FrozenNotHeld.Where(p => p.Parameter.requires_grad && !added.Contains(p.Parameter.Handle)).ToList();
                 if (unfrozen.Count == 0)
                 {
                     continue;
@@ -661,13 +664,14 @@ namespace TorchSharp.Analyzers.Runtime
 
         private sealed class WatchedOptimizer
         {
-            public WatchedOptimizer(optim.Optimizer optimizer, string name, int line, HashSet<IntPtr> heldAtWatch, List<(string Name, Parameter Parameter)> frozenNotHeld)
+            public WatchedOptimizer(optim.Optimizer optimizer, string name, int line, HashSet<IntPtr> heldAtWatch, List<(string Name, Parameter Parameter)> frozenNotHeld, int groupsAtWatch)
             {
                 Optimizer = optimizer;
                 Name = name;
                 Line = line;
                 HeldAtWatch = heldAtWatch;
                 FrozenNotHeld = frozenNotHeld;
+                GroupsAtWatch = groupsAtWatch;
             }
 
             public optim.Optimizer Optimizer { get; }
@@ -679,6 +683,9 @@ namespace TorchSharp.Analyzers.Runtime
             public HashSet<IntPtr> HeldAtWatch { get; }
 
             public List<(string Name, Parameter Parameter)> FrozenNotHeld { get; }
+
+            /// <summary>How many parameter groups the optimizer had when watched; later ones came from add_param_group.</summary>
+            public int GroupsAtWatch { get; }
         }
 
         private sealed class MonitorRegion : IDisposable
