@@ -22,7 +22,7 @@ namespace TorchSharp.Analyzers.Rules
         {
             foreach (var site in ForwardPassContext.Of(context, engine))
             {
-                if (site.IsInsideOwnForward || !(site.Pass.Module is { } mode) || !IsInferenceRegion(site, context, engine))
+                if (site.InheritsCallerMode || !(site.Pass.Module is { } mode) || !IsInferenceRegion(site, context, engine))
                 {
                     continue;
                 }
@@ -46,8 +46,9 @@ namespace TorchSharp.Analyzers.Rules
         {
             if ((mode.Flags & ModeFlags.Train) != 0 && mode.TrainOrigin is { } origin)
             {
-                // train() called while autograd is off is deliberate: Monte-Carlo dropout.
-                if (origin.UnderDisabledGrad)
+                // train() called while autograd is off is deliberate (Monte-Carlo dropout); so is train() right before the
+                // region with no training work in between (a GAN step generating samples with its generator in train mode).
+                if (origin.UnderDisabledGrad || (origin.Kind == TrainOriginKind.TrainCall && !origin.FollowedByWork))
                 {
                     return null;
                 }

@@ -23,7 +23,7 @@ namespace TorchSharp.Analyzers.Rules
             foreach (var site in ForwardPassContext.Of(context, engine))
             {
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
-                if (site.IsInsideOwnForward || !site.Flow.TrainingSteps.IsEmpty || !RecordsGradients(site, context, engine))
+                if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty || !RecordsGradients(site, context, engine))
                 {
                     continue;
                 }

@@ -30,7 +30,7 @@ namespace TorchSharp.Analyzers.Rules
             foreach (var site in ForwardPassContext.Of(context, engine))
             {
                 // Deliberate eval-mode gradients (saliency, adversarial inputs, Grad-CAM) step no optimizer.
-                if (site.IsInsideOwnForward || site.Pass.Grad.IsOff || !(site.Pass.Module is { } mode)
+                if (site.InheritsCallerMode || site.Pass.Grad.IsOff || !(site.Pass.Module is { } mode)
                     || !site.Flow.TrainingSteps.Any(s => s.Kind == TorchCallKind.OptimizerStep))
                 {
                     continue;

@@ -24,5 +24,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>The freeze state <paramref name="callee"/> leaves the module parameter in, or null when it leaves it as it was.</summary>
         FreezeFact? FreezeEffectOn(Microsoft.CodeAnalysis.IMethodSymbol callee, int ordinal, int depth);
+
+        /// <summary>The grad mode of the scope <paramref name="method"/> returns on every path, when it returns a grad-mode switch's scope.</summary>
+        GradFlags? GradScopeReturnedBy(Microsoft.CodeAnalysis.IMethodSymbol method);
     }
 }

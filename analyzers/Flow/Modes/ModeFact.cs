@@ -64,12 +64,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>Where a module was put into training mode.</summary>
     internal sealed class TrainOrigin : IEquatable<TrainOrigin>
     {
-        public TrainOrigin(SyntaxNode node, TrainOriginKind kind, bool underDisabledGrad)
+        public TrainOrigin(SyntaxNode node, TrainOriginKind kind, bool underDisabledGrad, bool followedByWork = false)
         {
             Node = node;
             Kind = kind;
             UnderDisabledGrad = underDisabledGrad;
+            FollowedByWork = followedByWork;
         }
+
+        /// <summary>
+        /// For a <c>train()</c> call: whether training work followed it on some path (a backward, a step, a call that
+        /// received the module). Without it, a grad-disabled region right after <c>train()</c> is deliberate.
+        /// </summary>
+        public bool FollowedByWork { get; }
 
         /// <summary>The creation or the call that set Train.</summary>
         public SyntaxNode Node { get; }
@@ -99,11 +106,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return left;
             }
 
-            return right.Node.SpanStart < left.Node.SpanStart ? right : left;
+            var first = right.Node.SpanStart < left.Node.SpanStart ? right : left;
+
+            // Work after train() on either path counts: the join keeps the finding possible.
+            return left.Node == right.Node && left.FollowedByWork != right.FollowedByWork
+                ? new TrainOrigin(first.Node, first.Kind, first.UnderDisabledGrad, followedByWork: true)
+                : first;
         }
 
         public bool Equals(TrainOrigin? other)
-            => other != null && other.Node == Node && other.Kind == Kind && other.UnderDisabledGrad == UnderDisabledGrad;
+            => other != null && other.Node == Node && other.Kind == Kind && other.UnderDisabledGrad == UnderDisabledGrad && other.FollowedByWork == FollowedByWork;
 
         public override bool Equals(object? obj) => Equals(obj as TrainOrigin);
 

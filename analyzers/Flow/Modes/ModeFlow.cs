@@ -597,6 +597,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     case TorchCallKind.Backward:
                     case TorchCallKind.OptimizerStep:
                         _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad));
+                        MarkTrainCallsUsed(null);
                         return;
                     case TorchCallKind.ModuleFactory:
                         if (method.ContainingType?.Name == "jit" || method.Name == "Create" || method.Name == "load")
@@ -617,6 +618,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 if (!Symbols.IsTorchSharp(method))
                 {
+                    // A helper of this compilation that returns a grad-mode scope (IDisposable NoGrad() => torch.no_grad()).
+                    if (method.Locations.Any(l => l.IsInSource) && !Symbols.IsModule(method.ReturnType)
+                        && _flow._summaries.GradScopeReturnedBy(method.OriginalDefinition) is GradFlags returned)
+                    {
+                        OpenScope(invocation, returned);
+                    }
+
                     ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
                 }
             }
@@ -640,15 +648,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             private void OnGradScope(IInvocationOperation invocation, GradScopeFactory factory)
-            {
-                var argument = invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
-                var flags = factory switch
-                {
-                    GradScopeFactory.NoGrad => GradFlags.Disabled,
-                    GradScopeFactory.InferenceMode => argument == true ? GradFlags.Inference : GradFlags.Unknown,
-                    _ => argument switch { true => GradFlags.Enabled, false => GradFlags.Disabled, _ => GradFlags.Unknown },
-                };
+                => OpenScope(invocation, GradSwitches.FlagsOf(invocation, factory));
 
+            private void OpenScope(IInvocationOperation invocation, GradFlags flags)
+            {
                 // The scope object goes into a capture (using statement) or a local (using declaration, or by hand);
                 // its Dispose restores the mode saved here.
                 _pendingScope = State.Grad;
@@ -664,6 +667,23 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 if (receiver != null && TryValue(receiver, out var id))
                 {
                     State = State.With(modes: State.Modes.SetItem(id, mode));
+                }
+            }
+
+            /// <summary>
+            /// Records that a <c>train()</c> was followed by training work — a backward or step, or handing the module
+            /// (<paramref name="only"/>; null: every module) to a method that may train it. A <c>train()</c> with no such work
+            /// before a grad-disabled region was called for that region on purpose (a GAN's generator, Monte-Carlo dropout).
+            /// </summary>
+            private void MarkTrainCallsUsed(int? only)
+            {
+                foreach (var pair in State.Modes)
+                {
+                    if ((only is null || pair.Key == only) && pair.Value.TrainOrigin is { Kind: TrainOriginKind.TrainCall, FollowedByWork: false } origin)
+                    {
+                        var used = new TrainOrigin(origin.Node, origin.Kind, origin.UnderDisabledGrad, followedByWork: true);
+                        State = State.With(modes: State.Modes.SetItem(pair.Key, new ModeFact(pair.Value.Flags, used, pair.Value.EntrySymbol, pair.Value.EvalOrigin)));
+                    }
                 }
             }
 
@@ -693,6 +713,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 foreach (var (ordinal, id) in received)
                 {
+                    MarkTrainCallsUsed(id);
                     if (!isOurs)
                     {
                         State = State.With(freezes: State.Freezes.SetItem(id, FreezeFact.Unknown));

@@ -79,6 +79,46 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         /// <inheritdoc />
+        public GradFlags? GradScopeReturnedBy(IMethodSymbol method)
+            => _returnedScopes.GetOrAdd(method, ComputeReturnedScope);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, GradFlags?> _returnedScopes = new ConcurrentDictionary<IMethodSymbol, GradFlags?>(SymbolEqualityComparer.Default);
+
+        private GradFlags? ComputeReturnedScope(IMethodSymbol method)
+        {
+            if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
+                || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
+                || !(ModelOf(declaration.SyntaxTree).GetOperation(declaration) is IMethodBodyOperation body))
+            {
+                return null;
+            }
+
+            GradFlags? flags = null;
+            foreach (var returned in body.Descendants().OfType<IReturnOperation>())
+            {
+                if (returned.EnclosingFunction() != null)
+                {
+                    continue;
+                }
+
+                if (!(returned.ReturnedValue?.SkipConversions() is IInvocationOperation call) || !(Symbols.AsGradScopeFactory(call.TargetMethod) is GradScopeFactory factory))
+                {
+                    return null;
+                }
+
+                var these = GradSwitches.FlagsOf(call, factory);
+                if (flags != null && flags != these)
+                {
+                    return null;
+                }
+
+                flags = these;
+            }
+
+            return flags;
+        }
+
+        /// <inheritdoc />
         public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth)
         {
             if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))

@@ -17,13 +17,13 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// </summary>
     internal sealed class ForwardPassContext
     {
-        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isNested, bool isEntryPoint, bool isOwnForward)
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isNested, bool isEntryPoint, bool inheritsCallerMode)
         {
             Pass = pass;
             Flow = flow;
             IsNested = isNested;
             IsInferenceEntryPoint = isEntryPoint;
-            IsInsideOwnForward = isOwnForward;
+            InheritsCallerMode = inheritsCallerMode;
         }
 
         public ForwardPass Pass { get; }
@@ -36,8 +36,15 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// <summary>Whether the enclosing method is an inference entry point by name and has no training step.</summary>
         public bool IsInferenceEntryPoint { get; }
 
-        /// <summary>Whether the pass runs inside a module's own forward: submodules inherit the caller's mode.</summary>
-        public bool IsInsideOwnForward { get; }
+        /// <summary>
+        /// Whether the module's mode is its caller's business: a pass inside a module's own <c>forward</c>, or a pass
+        /// through a submodule (a field or property of <c>this</c>) in any method of a module class — eval() and train()
+        /// on the owner reach its registered submodules (DESIGN §4).
+        /// </summary>
+        public bool InheritsCallerMode { get; }
+
+        private static bool IsSubmoduleOfThis(ForwardPass pass)
+            => pass.Invocation.Instance?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ };
 
         /// <summary>
         /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
@@ -63,6 +70,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
         {
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
+            var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
             foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Forward))
             {
                 var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
@@ -74,7 +82,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                         continue;
                     }
 
-                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward);
+                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward || (isModuleMember && IsSubmoduleOfThis(pass)));
                 }
             }
         }

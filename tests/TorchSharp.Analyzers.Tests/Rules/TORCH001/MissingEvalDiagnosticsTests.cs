@@ -97,17 +97,63 @@ class C
     }"), Expect(0, "model", "created at line 37"));
 
         [Fact]
-        public Task TrainCalledBeforeRegion_Reports()
+        public Task TrainCalledRightBeforeRegion_IsDeliberate()
             => Verify.VerifyAnalyzerAsync(Code(@"
-    Tensor Run(Net model, Tensor x)
+    Tensor GenerateFakes(Net generator, Tensor noise)
     {
-        model.eval();
+        generator.train();
+        using (torch.no_grad())
+        {
+            return generator.call(noise);
+        }
+    }"));
+
+        [Fact]
+        public Task TrainThenTrainingStepThenRegion_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    Tensor Run(Net model, Tensor x, Tensor y)
+    {
+        var optimizer = optim.SGD(model.parameters(), 0.1);
         model.train();
+        nn.functional.mse_loss(model.call(x), y).backward();
+        optimizer.step();
         using (torch.no_grad())
         {
             return {|#0:model.call(x)|};
         }
     }"), Expect(0, "model", "train() at line 38"));
+
+        [Fact]
+        public Task TrainThenTrainingHelperThenRegion_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void TrainEpoch(Net model, Tensor x, Tensor y) => nn.functional.mse_loss(model.call(x), y).backward();
+
+    Tensor Run(Net model, Tensor x, Tensor y)
+    {
+        model.train();
+        TrainEpoch(model, x, y);
+        using (torch.no_grad())
+        {
+            return {|#0:model.call(x)|};
+        }
+    }"), Expect(0, "model", "train() at line 39"));
+
+        [Fact]
+        public Task SubmoduleUsedInAModuleMethod_InheritsTheOwnersMode()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    class AutoEncoder : nn.Module<Tensor, Tensor>
+    {
+        private readonly Net _encoder = new Net();
+        public AutoEncoder() : base(nameof(AutoEncoder)) { RegisterComponents(); }
+        public Tensor Encode(Tensor x)
+        {
+            using (torch.no_grad())
+            {
+                return _encoder.call(x);
+            }
+        }
+        public override Tensor forward(Tensor x) => _encoder.call(x);
+    }"));
 
         [Fact]
         public Task EvalInOneBranchOnly_Reports()

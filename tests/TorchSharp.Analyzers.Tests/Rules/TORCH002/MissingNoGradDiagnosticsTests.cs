@@ -145,6 +145,45 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     }"), Expect(0, "model"));
 
         [Fact]
+        public Task ScopeReturnedByAHelper_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static IDisposable NoGrad() => torch.no_grad();
+
+    static IDisposable Inference()
+    {
+        return torch.inference_mode();
+    }
+
+    Tensor Run(Tensor x)
+    {
+        var model = new Net();
+        model.eval();
+        using (NoGrad())
+        {
+            x = model.call(x);
+        }
+        using (Inference())
+        {
+            return model.call(x);
+        }
+    }"));
+
+        [Fact]
+        public Task HelperReturningSomethingElse_StillReports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static IDisposable Timer() => new System.IO.MemoryStream();
+
+    Tensor Run(Tensor x)
+    {
+        var model = new Net();
+        model.eval();
+        using (Timer())
+        {
+            return {|#0:model.call(x)|};
+        }
+    }"), Expect(0, "model"));
+
+        [Fact]
         public Task UnknownGradMode_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     Tensor Run(Tensor x, bool record)

@@ -1,0 +1,20 @@
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>The grad mode a grad-mode switch call puts in force.</summary>
+    internal static class GradSwitches
+    {
+        public static GradFlags FlagsOf(IInvocationOperation invocation, GradScopeFactory factory)
+        {
+            var argument = invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
+            return factory switch
+            {
+                GradScopeFactory.NoGrad => GradFlags.Disabled,
+                GradScopeFactory.InferenceMode => argument == true ? GradFlags.Inference : GradFlags.Unknown,
+                _ => argument switch { true => GradFlags.Enabled, false => GradFlags.Disabled, _ => GradFlags.Unknown },
+            };
+        }
+    }
+}
