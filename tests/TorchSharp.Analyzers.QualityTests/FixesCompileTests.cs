@@ -121,6 +121,55 @@ namespace TorchSharp.Analyzers.QualityTests
             return (actionCount, fixAllCount);
         }
 
+        /// <summary>
+        /// Fix All over a whole project of several files — the sample, which holds a mistake of most rules — for every
+        /// provider and action: the project compiles afterwards and a second pass changes nothing.
+        /// </summary>
+        [Fact]
+        public async Task FixAllOverTheSampleProject_CompilesAndIsIdempotent()
+        {
+            var directory = Repository.PathOf("samples/TorchSharp.Analyzers.Sample");
+            var files = System.IO.Directory.GetFiles(directory, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => (f, System.IO.File.ReadAllText(f))).ToList();
+            var documents = Fixes.CreateProject(files);
+            var project = documents[0].Project;
+            var diagnostics = (await Fixes.AnalyzeAsync(project)).Ours;
+            Assert.NotEmpty(diagnostics);
+            var failures = new ConcurrentQueue<string>();
+            foreach (var provider in Product.CreateCodeFixProviders())
+            {
+                foreach (var diagnostic in diagnostics.Where(d => provider.FixableDiagnosticIds.Contains(d.Id)))
+                {
+                    var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+                    var (actions, _) = await Fixes.OfferedActionsAsync(provider, document, diagnostic);
+                    foreach (var key in actions.Select(a => a.EquivalenceKey).Distinct())
+                    {
+                        var once = await Fixes.FixAllAsync(provider, document, key, FixAllScope.Project);
+                        var onceProject = once.GetProject(project.Id)!;
+                        var errors = Compilations.Errors((await onceProject.GetCompilationAsync())!);
+                        if (!errors.IsEmpty)
+                        {
+                            failures.Enqueue($"sample project, Fix All '{key}' ({diagnostic.Id}): the fixed project does not compile:{Environment.NewLine}{Compilations.Describe(errors)}");
+                            continue;
+                        }
+
+                        var twice = await Fixes.FixAllAsync(provider, onceProject.GetDocument(document.Id)!, key, FixAllScope.Project);
+                        foreach (var id in onceProject.DocumentIds)
+                        {
+                            var a = (await onceProject.GetDocument(id)!.GetTextAsync()).ToString();
+                            var b = (await twice.GetDocument(id)!.GetTextAsync()).ToString();
+                            if (a != b)
+                            {
+                                failures.Enqueue($"sample project, Fix All '{key}' ({diagnostic.Id}): not idempotent in {onceProject.GetDocument(id)!.Name}");
+                            }
+                        }
+                    }
+                }
+            }
+
+            Assert.True(failures.IsEmpty, string.Join(Environment.NewLine + Environment.NewLine, failures));
+        }
+
         private static async Task CheckFixAllAsync(CodeFixProvider provider, Document document, string? key, string where, ConcurrentQueue<string> failures)
         {
             var once = (await Fixes.FixAllAsync(provider, document, key, FixAllScope.Document).ConfigureAwait(false)).GetDocument(document.Id)!;

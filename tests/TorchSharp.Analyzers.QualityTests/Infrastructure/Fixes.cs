@@ -35,6 +35,33 @@ namespace TorchSharp.Analyzers.QualityTests.Infrastructure
             return solution.GetDocument(documentId)!;
         }
 
+        /// <summary>A project of several files in a fresh <see cref="AdhocWorkspace"/>; returns its documents in file order.</summary>
+        public static ImmutableArray<Document> CreateProject(IEnumerable<(string Path, string Source)> files)
+        {
+            var first = true;
+            Document? document = null;
+            var ids = ImmutableArray.CreateBuilder<DocumentId>();
+            foreach (var (path, source) in files)
+            {
+                if (first)
+                {
+                    document = CreateDocument(source, System.IO.Path.GetFileName(path));
+                    first = false;
+                }
+                else
+                {
+                    var id = DocumentId.CreateNewId(document!.Project.Id);
+                    var name = System.IO.Path.GetFileName(path);
+                    document = document.Project.Solution.AddDocument(id, name, SourceText.From(source), filePath: "/" + name).GetDocument(id)!;
+                }
+
+                ids.Add(document!.Id);
+            }
+
+            var solution = document?.Project.Solution;
+            return solution is null ? ImmutableArray<Document>.Empty : ids.Select(id => solution.GetDocument(id)!).ToImmutableArray();
+        }
+
         /// <summary>Our diagnostics of a document's project, from fresh analyzers, plus analyzer exceptions.</summary>
         public static async Task<AnalysisResult> AnalyzeAsync(Project project, CancellationToken cancellationToken = default)
         {
