@@ -22,12 +22,15 @@ namespace TorchSharp.Analyzers.Rules
         {
             foreach (var site in ForwardPassContext.Of(context, engine))
             {
-                if (site.InheritsCallerMode || !(site.Pass.Module is { } mode) || !IsInferenceRegion(site, context, engine))
+                // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
+                if (site.InheritsCallerMode || !(site.Pass.Module is { } mode)
+                    || (mode.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0 || !site.ModeMatters(engine)
+                    || !IsInferenceRegion(site, context, engine))
                 {
                     continue;
                 }
 
-                if (!(WhyMayBeTraining(engine.ResolveEntry(mode), context.OperationBlocks[0].Syntax.SyntaxTree) is { } why) || !site.ModeMatters(engine))
+                if (!(WhyMayBeTraining(engine.ResolveEntry(mode), context.OperationBlocks[0].Syntax.SyntaxTree) is { } why))
                 {
                     continue;
                 }

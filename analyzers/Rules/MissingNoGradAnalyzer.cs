@@ -23,13 +23,14 @@ namespace TorchSharp.Analyzers.Rules
             foreach (var site in ForwardPassContext.Of(context, engine))
             {
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
-                if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty || !RecordsGradients(site, context, engine))
+                if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty)
                 {
                     continue;
                 }
 
+                // The questions about other methods (callers' grad scopes) come last: they are the expensive ones.
                 var inEval = site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
-                if (!inEval && !site.IsInferenceEntryPoint)
+                if ((!inEval && !site.IsInferenceEntryPoint) || !RecordsGradients(site, context, engine))
                 {
                     continue;
                 }

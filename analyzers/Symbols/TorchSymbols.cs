@@ -46,6 +46,29 @@ namespace TorchSharp.Analyzers.Symbols
             return ReferenceEquals(symbols, Absent) ? null : symbols;
         }
 
+        private static bool ReferencesTorchSharp(Compilation compilation)
+        {
+            foreach (var reference in compilation.ExternalReferences)
+            {
+                switch (reference)
+                {
+                    case PortableExecutableReference file when file.FilePath is { } path:
+                        if (string.Equals(System.IO.Path.GetFileNameWithoutExtension(path), "TorchSharp", System.StringComparison.OrdinalIgnoreCase))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case PortableExecutableReference _:
+                    case CompilationReference _:
+                        // A reference whose file we cannot name: ask the slow way.
+                        return compilation.GetTypeByMetadataName("TorchSharp.torch") != null;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Which grad-mode switch <paramref name="method"/> is, or <c>null</c> when it is none.</summary>
         public GradScopeFactory? AsGradScopeFactory(IMethodSymbol method)
         {
@@ -154,6 +177,13 @@ namespace TorchSharp.Analyzers.Symbols
 
         private static TorchSymbols Resolve(Compilation compilation)
         {
+            // Looking a type up by metadata name builds the compilation's declaration table; asking the references first
+            // keeps compilations without TorchSharp at (almost) zero cost.
+            if (!ReferencesTorchSharp(compilation))
+            {
+                return Absent;
+            }
+
             var torch = compilation.GetTypeByMetadataName("TorchSharp.torch");
             var module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
             if (torch is null || module is null)

@@ -162,6 +162,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// has none, or any of them might record.
         /// </summary>
         public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0)
+            => depth < MaxDepth && _everyCallerDisablesGrad.GetOrAdd((method, depth), key => ComputeEveryCallerDisablesGrad(key.Item1, key.Item2));
+
+        private bool ComputeEveryCallerDisablesGrad(IMethodSymbol method, int depth)
         {
             if (depth >= MaxDepth || !(CallSitesOf(method, depth) is { IsEmpty: false } sites))
             {
@@ -397,20 +400,26 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Whether <paramref name="method"/> calls eval()/train() on the member, passes it on, or assigns it.</summary>
         private bool ChangesMember(IMethodSymbol method, ISymbol member)
+            => _changedMembers.GetOrAdd(method, ComputeChangedMembers).Contains(member);
+
+        // One walk per method, whatever field is asked about.
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>> _changedMembers
+            = new ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>>(SymbolEqualityComparer.Default);
+
+        private ImmutableHashSet<ISymbol> ComputeChangedMembers(IMethodSymbol method)
         {
+            var changed = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                var model = ModelOf(syntax.SyntaxTree);
-                foreach (var identifier in syntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+                if (!(ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body))
                 {
-                    if (identifier.Identifier.ValueText != member.Name)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var operation = model.GetOperation(identifier) ?? model.GetOperation(identifier.Parent!);
-                    if (!(operation is IMemberReferenceOperation memberReference) || !SymbolEqualityComparer.Default.Equals(memberReference.Member, member))
+                foreach (var memberReference in body.Descendants().OfType<IMemberReferenceOperation>())
+                {
+                    if (!(memberReference.Instance is null || memberReference.Instance is IInstanceReferenceOperation) || !Symbols.IsModule(memberReference.Type))
                     {
                         continue;
                     }
@@ -423,7 +432,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                             if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train
                                 || (kind != TorchCallKind.Forward && !Symbols.IsTorchSharp(invocation.TargetMethod)))
                             {
-                                return true;
+                                changed.Add(memberReference.Member);
                             }
 
                             break;
@@ -431,12 +440,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         case ISimpleAssignmentOperation assignment when assignment.Target == consumed || assignment.Value == consumed:
                         case IVariableInitializerOperation _:
                         case IReturnOperation _:
-                            return true;
+                            changed.Add(memberReference.Member);
+                            break;
                     }
                 }
             }
 
-            return false;
+            return changed.ToImmutable();
         }
 
         /// <summary>
@@ -444,6 +454,21 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// the facts cannot be known (a call inside a lambda, a body the engine cannot read).
         /// </summary>
         private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> CallSitesOf(IMethodSymbol method, int depth)
+            => _callSites.GetOrAdd((method, depth), key => ComputeCallSites(key.Item1, key.Item2));
+
+        // Every rule and every forward pass asks about the same few methods: answers and bindings are kept per compilation.
+        private readonly ConcurrentDictionary<(IMethodSymbol, int), ImmutableArray<(CallSite Site, IMethodSymbol Caller)?>> _callSites
+            = new ConcurrentDictionary<(IMethodSymbol, int), ImmutableArray<(CallSite Site, IMethodSymbol Caller)?>>(new MethodDepthComparer());
+
+        private readonly ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _boundCalls = new ConcurrentDictionary<SyntaxNode, IMethodSymbol?>();
+
+        private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> _everyCallerDisablesGrad
+            = new ConcurrentDictionary<(IMethodSymbol, int), bool>(new MethodDepthComparer());
+
+        private IMethodSymbol? BoundTarget(SyntaxNode call)
+            => _boundCalls.GetOrAdd(call, node => (ModelOf(node.SyntaxTree).GetSymbolInfo(node).Symbol as IMethodSymbol)?.OriginalDefinition);
+
+        private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> ComputeCallSites(IMethodSymbol method, int depth)
         {
             var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
             if (!_callSyntaxByName.Value.TryGetValue(name, out var candidates) && method.MethodKind != MethodKind.Constructor)
@@ -459,13 +484,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var sites = ImmutableArray.CreateBuilder<(CallSite, IMethodSymbol)?>();
             foreach (var syntax in candidates.IsDefault ? ImmutableArray<SyntaxNode>.Empty : candidates)
             {
-                var model = ModelOf(syntax.SyntaxTree);
-                if (!(model.GetSymbolInfo(syntax).Symbol is IMethodSymbol target) || !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method))
+                if (!SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method))
                 {
                     continue;
                 }
 
-                var caller = model.GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
+                var caller = ModelOf(syntax.SyntaxTree).GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
                 if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
                     || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
                 {
