@@ -32,7 +32,7 @@ namespace TorchSharp.Analyzers.Rules
                     }
 
                     var optimizer = unfreeze.Stale[0];
-                    if (GrowsAfter(context, optimizer.Name, unfreeze.Syntax))
+                    if (GrowsAfter(context, optimizer.Name, unfreeze.Syntax) || !StepsAfter(context, optimizer.Name, unfreeze.Syntax))
                     {
                         continue;
                     }
@@ -51,6 +51,40 @@ namespace TorchSharp.Analyzers.Rules
                         consequence));
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether the optimizer may step after the unfreeze — <c>step()</c> on it, or it handed to a method — before it is
+        /// replaced: an optimizer that never steps again cannot throw or skip anything (a new optimizer per stage).
+        /// </summary>
+        private static bool StepsAfter(OperationBlockAnalysisContext context, string optimizerName, SyntaxNode unfreeze)
+        {
+            var operations = context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
+            var replacements = operations.OfType<ISimpleAssignmentOperation>()
+                .Where(a => a.Target.Syntax.ToString() == optimizerName)
+                .Select(a => a.Syntax)
+                .ToList();
+            var uses = operations
+                .Where(o => (o is IInvocationOperation { TargetMethod.Name: "step" } step && step.Instance?.Syntax.ToString() == optimizerName)
+                            || (o is IArgumentOperation argument && argument.Value.Syntax.ToString() == optimizerName))
+                .Select(o => o.Syntax);
+            foreach (var use in uses)
+            {
+                if (use.SpanStart > unfreeze.SpanStart)
+                {
+                    if (!replacements.Any(r => r.SpanStart > unfreeze.SpanStart && r.SpanStart < use.SpanStart))
+                    {
+                        return true;
+                    }
+                }
+                else if (Loops.MayRunAfter(use, unfreeze) && !replacements.Any(r => r.SpanStart > unfreeze.SpanStart || r.SpanStart < use.SpanStart))
+                {
+                    // The next iteration's use, with nothing replacing the optimizer on the way around the loop.
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -55,6 +55,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     {" + FreezeEncoder + @"
         var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToArray());
         {|#0:model.encoder.weight.requires_grad = true|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
@@ -110,7 +111,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     }"));
 
         [Fact]
-        public Task NewOptimizerAfterUnfreeze_StillReportsTheOldOne()
+        public Task NewOptimizerAfterUnfreeze_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     void FineTune()
     {" + FreezeEncoder + @"
@@ -118,11 +119,47 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
         optimizer.step();
         foreach (var p in model.encoder.parameters())
         {
-            {|#0:p.requires_grad = true|};
+            p.requires_grad = true;
         }
         optimizer = optim.Adam(model.parameters());
         optimizer.step();
-    }"), Expect(0, "model", "optimizer", 27, Materialized));
+    }"));
+
+        [Fact]
+        public Task NewOptimizerPerStageInALoop_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void FineTune(int stages)
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        for (var stage = 0; stage < stages; stage++)
+        {
+            optimizer.step();
+            model.encoder.weight.requires_grad = true;
+            optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        }
+    }"));
+
+        [Fact]
+        public Task StaleOptimizerNeverSteppedAgain_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void FineTune()
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        optimizer.step();
+        model.encoder.weight.requires_grad = true;
+    }"));
+
+        [Fact]
+        public Task StaleOptimizerHandedToATrainingHelper_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void TrainEpoch(optim.Optimizer optimizer) => optimizer.step();
+
+    void FineTune()
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        {|#0:model.encoder.weight.requires_grad = true|};
+        TrainEpoch(optimizer);
+    }"), Expect(0, "model", "optimizer", 29, Materialized));
 
         [Fact]
         public Task UnfilteredOptimizer_IsSilent()
@@ -187,6 +224,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
         var full = optim.Adam(model.parameters());
         var filtered = optim.SGD(model.parameters().Where(p => p.requires_grad), 0.1);
         {|#0:model.encoder.weight.requires_grad_(true)|};
+        filtered.step();
     }"), Expect(0, "model", "filtered", 28, Lazy));
 
         [Fact]
@@ -204,6 +242,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     {" + FreezeEncoder + @"
         var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
         {|#0:Unfreeze(model)|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 35, Materialized));
 
         [Fact]
@@ -226,6 +265,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     {" + FreezeEncoder + @"
         var optimizer = optim.NAdam(model.named_parameters().Where(np => np.parameter.requires_grad).ToList());
         {|#0:model.encoder.bias.requires_grad = true|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
@@ -237,6 +277,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     {" + FreezeEncoder + @"
         _optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
         {|#0:model.encoder.weight.requires_grad = true|};
+        _optimizer.step();
     }"), Expect(0, "model", "_optimizer", 29, Materialized));
 
         [Fact]
@@ -264,6 +305,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
         {
             optimizer.zero_grad();
         }
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
@@ -284,6 +326,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
         var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
         var net = model;
         {|#0:net.encoder.weight.requires_grad = true|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
@@ -307,6 +350,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
             optimizer.add_param_group(new Adam.ParamGroup(model.encoder.parameters()));
         }
         {|#0:model.encoder.weight.requires_grad = true|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
@@ -321,6 +365,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
                 {|#0:model.encoder.weight.requires_grad = true|};
                 break;
         }
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Lazy));
 
         [Fact]
@@ -330,6 +375,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     {" + FreezeEncoder + @"
         var optimizer = new SGD(model.parameters().Where(p => p.requires_grad).ToList(), 0.1);
         {|#0:model.encoder.weight.requires_grad = true|};
+        optimizer.step();
     }"), Expect(0, "model", "optimizer", 27, Materialized));
 
         [Fact]
