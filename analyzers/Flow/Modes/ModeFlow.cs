@@ -27,7 +27,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
         private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
 
-        // Where the body freezes or unfreezes parameters, found once before the flow runs.
+        // Where the body freezes or unfreezes parameters, found once per graph before the flows run (read-only after).
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, Dictionary<SyntaxNode, FreezeSite>> FreezeSitesCache
+            = new System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, Dictionary<SyntaxNode, FreezeSite>>();
+
         private readonly Dictionary<SyntaxNode, FreezeSite> _freezeSites;
 
         // Filled only during the final replay, from the fixpoint's states.
@@ -44,7 +47,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _summaries = summaries;
             _depth = depth;
             _isNestedFunction = isNestedFunction;
-            _freezeSites = FreezeSites.Scan(graph.OriginalOperation, symbols);
+            _freezeSites = FreezeSitesCache.GetValue(graph, g => FreezeSites.Scan(g.OriginalOperation, symbols));
         }
 
         /// <summary>Runs the flow over <paramref name="graph"/>. Lambdas and local functions start with an unknown grad mode.</summary>

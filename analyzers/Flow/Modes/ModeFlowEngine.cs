@@ -509,6 +509,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
             => depth > MaxDepth ? null : _bodies.GetOrAdd((method, depth), key => ComputeBody(key.Item1, key.Item2));
 
         private ModeFlowResult? ComputeBody(IMethodSymbol method, int depth)
+            => GraphOf(method) is { } graph ? ModeFlow.Analyze(graph, Symbols, this, depth, isNestedFunction: false) : null;
+
+        // One graph per body, whatever depth asks for its flow.
+        private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _bodyGraphs = new ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?>(SymbolEqualityComparer.Default);
+
+        private ControlFlowGraph? GraphOf(IMethodSymbol method) => _bodyGraphs.GetOrAdd(method, CreateGraph);
+
+        private ControlFlowGraph? CreateGraph(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
@@ -527,7 +535,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 };
                 if (graph != null)
                 {
-                    return ModeFlow.Analyze(graph, Symbols, this, depth, isNestedFunction: false);
+                    return graph;
                 }
             }
 
