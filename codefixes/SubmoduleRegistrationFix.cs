@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.FindSymbols;
 using Microsoft.CodeAnalysis.Simplification;
 using TorchSharp.Analyzers.Rules;
+using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace TorchSharp.Analyzers.CodeFixes
@@ -98,7 +99,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                 return null;
             }
 
-            var endOfLine = EndOfLineOf(root);
+            var endOfLine = StatementTrivia.EndOfLine(root);
             return root.ReplaceNodes(edits.Keys, (original, current) => Append(current, edits[original], endOfLine));
         }
 
@@ -298,7 +299,7 @@ namespace TorchSharp.Analyzers.CodeFixes
             if (constructor.Body is { } body && body.Statements.Count > 0)
             {
                 var last = body.Statements.Last();
-                var indentation = Indentation(last);
+                var indentation = StatementTrivia.Indentation(last);
                 var laidOut = parsed.Select(s => s.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine));
                 return constructor.WithBody(body.WithStatements(body.Statements.AddRange(laidOut)));
             }
@@ -347,27 +348,6 @@ namespace TorchSharp.Analyzers.CodeFixes
             var type = constructor.Parent is TypeDeclarationSyntax declaration ? MemberIndentation(declaration).ToFullString() : string.Empty;
             var unit = member.Length > type.Length && member.StartsWith(type, System.StringComparison.Ordinal) ? member.Substring(type.Length) : "    ";
             return TriviaList(Whitespace(unit));
-        }
-
-        private static SyntaxTriviaList Indentation(StatementSyntax statement)
-        {
-            var leading = statement.GetLeadingTrivia();
-            var start = 0;
-            for (var i = 0; i < leading.Count; i++)
-            {
-                if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia) || leading[i].IsDirective || leading[i].HasStructure)
-                {
-                    start = i + 1;
-                }
-            }
-
-            return TriviaList(leading.Skip(start).Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)));
-        }
-
-        private static SyntaxTrivia EndOfLineOf(SyntaxNode root)
-        {
-            var any = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            return any.IsKind(SyntaxKind.EndOfLineTrivia) ? any : CarriageReturnLineFeed;
         }
 
         // ---------------------------------------------------------------- List<T> -> ModuleList<T>

@@ -66,8 +66,9 @@ namespace TorchSharp.Analyzers.Flow
         public Outcome InStateOf(BasicBlock block) => _reportedInStates[block.Ordinal];
 
         /// <summary>
-        /// Replays the top-level operations of <paramref name="block"/> from its final in-state, calling
-        /// <paramref name="visit"/> with the state just before each one; for rules that report per operation.
+        /// Replays the top-level operations of <paramref name="block"/> (and its branch value) from its final in-state,
+        /// calling <paramref name="visit"/> with the state just before each one and then its transfer function; for
+        /// analyses that record facts per operation once the fixpoint is reached.
         /// </summary>
         public void Replay(BasicBlock block, System.Action<IOperation, TState> visit)
         {
@@ -87,6 +88,7 @@ namespace TorchSharp.Analyzers.Flow
             if (block.BranchValue is { } branchValue)
             {
                 visit(branchValue, state);
+                Transfer(branchValue, state);
             }
         }
 

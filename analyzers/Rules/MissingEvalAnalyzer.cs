@@ -25,7 +25,7 @@ namespace TorchSharp.Analyzers.Rules
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
                 if (site.InheritsCallerMode || !(site.Pass.Module is { } mode)
                     || (mode.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0 || !site.ModeMatters(engine)
-                    || !IsInferenceRegion(site, context, engine))
+                    || !(site.IsInferenceEntryPoint || engine.IsGradOff(site.Pass.Grad, context.OwningSymbol)))
                 {
                     continue;
                 }
@@ -38,11 +38,6 @@ namespace TorchSharp.Analyzers.Rules
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }
-
-        private static bool IsInferenceRegion(ForwardPassContext site, OperationBlockAnalysisContext context, ModeFlowEngine engine)
-            => site.Pass.Grad.IsOff
-               || site.IsInferenceEntryPoint
-               || (site.Pass.Grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol method && engine.EveryCallerDisablesGrad(method.OriginalDefinition));
 
         /// <summary>The message's explanation of where training mode comes from, or null when the module is not in it.</summary>
         private static string? WhyMayBeTraining(ModeFact mode, SyntaxTree reportedIn)

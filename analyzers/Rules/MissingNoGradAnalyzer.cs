@@ -30,7 +30,7 @@ namespace TorchSharp.Analyzers.Rules
 
                 // The questions about other methods (callers' grad scopes) come last: they are the expensive ones.
                 var inEval = site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
-                if ((!inEval && !site.IsInferenceEntryPoint) || !RecordsGradients(site, context, engine))
+                if ((!inEval && !site.IsInferenceEntryPoint) || !engine.IsGradOn(site.Pass.Grad, context.OwningSymbol))
                 {
                     continue;
                 }
@@ -38,23 +38,6 @@ namespace TorchSharp.Analyzers.Rules
                 var why = inEval ? "it is in eval mode" : "'" + context.OwningSymbol.Name + "' is an inference method";
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
-        }
-
-        /// <summary>
-        /// Whether autograd records on every path: enabled in the body, or enabled when the method is entered and not every
-        /// caller of this compilation holds a grad-disabled scope. Unknown grad modes stay silent.
-        /// </summary>
-        private static bool RecordsGradients(ForwardPassContext site, OperationBlockAnalysisContext context, ModeFlowEngine engine)
-        {
-            var flags = site.Pass.Grad.Flags;
-            if ((flags & ~(GradFlags.Enabled | GradFlags.Entry)) != 0 || flags == GradFlags.None)
-            {
-                return false;
-            }
-
-            return (flags & GradFlags.Entry) == 0
-                   || !(context.OwningSymbol is IMethodSymbol method)
-                   || !engine.EveryCallerDisablesGrad(method.OriginalDefinition);
         }
     }
 }

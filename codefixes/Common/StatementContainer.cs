@@ -27,8 +27,6 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
         /// <summary>Where the statement the container was asked about stands.</summary>
         public int Index { get; }
 
-        /// <summary>True for a block: the only place where both a using declaration and a using block fit.</summary>
-        public bool IsBlock => Node is BlockSyntax;
 
         /// <summary>True when a using declaration may stand here (not directly in a switch section: CS8647).</summary>
         public bool AllowsUsingDeclaration => !(Node is SwitchSectionSyntax);

@@ -24,6 +24,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // Value ids are allocated per site, so that every iteration of the fixpoint names a value the same way.
         private readonly Dictionary<SyntaxNode, int> _siteIds = new Dictionary<SyntaxNode, int>();
         private readonly Dictionary<Storage, int> _entryIds = new Dictionary<Storage, int>();
+        private readonly Dictionary<int, Storage> _entryStorages = new Dictionary<int, Storage>();
         private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
         private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
 
@@ -64,22 +65,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             flow._unfreezes = new List<UnfreezeEvent>();
             foreach (var block in graph.Blocks)
             {
-                var inState = flow.InStateOf(block);
-                if (!inState.Reached)
-                {
-                    continue;
-                }
-
-                var state = inState.State;
-                foreach (var operation in block.Operations)
-                {
-                    state = flow.Transfer(operation, state);
-                }
-
-                if (block.BranchValue != null)
-                {
-                    flow.Transfer(block.BranchValue, state);
-                }
+                flow.Replay(block, static (_, _) => { });
             }
 
             var entryValues = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
@@ -207,15 +193,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return mode;
             }
 
-            foreach (var pair in _entryIds)
-            {
-                if (pair.Value == id)
-                {
-                    return EntryMode(pair.Key);
-                }
-            }
-
-            return ModeFact.Unknown;
+            return _entryStorages.TryGetValue(id, out var storage) ? EntryMode(storage) : ModeFact.Unknown;
         }
 
         private ModeFact EntryMode(Storage storage)
@@ -252,6 +230,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 id = -(_entryIds.Count + 1) * 2;
                 _entryIds[storage] = id;
+                _entryStorages[id] = storage;
             }
 
             return id;
@@ -292,6 +271,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state)
         {
+            if (source.ConditionKind == ControlFlowConditionKind.None)
+            {
+                return state;
+            }
+
             // On the edge where a module reference is null (model?.eval(), if (model != null)), there is no module whose
             // mode could matter: its value has no mode there, the identity of the join.
             foreach (var held in state.Values)

@@ -150,11 +150,37 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var entered = depth >= MaxDepth ? ModeFact.Unknown : fact.EntrySymbol switch
             {
                 IParameterSymbol parameter => ParameterEntry(parameter, depth),
-                IFieldSymbol field => FieldEntry(field, field.Type, depth),
-                IPropertySymbol property => FieldEntry(property, property.Type, depth),
+                IFieldSymbol field => FieldEntry(field, depth),
+                IPropertySymbol property => FieldEntry(property, depth),
                 _ => ModeFact.Unknown,
             };
             return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
+        }
+
+        /// <summary>
+        /// Whether autograd is off on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// switched off in the body, or off at entry because every caller of this compilation holds a grad-disabled scope.
+        /// </summary>
+        public bool IsGradOff(GradFact grad, ISymbol owner)
+            => grad.IsOff
+               || (grad.Flags == GradFlags.Entry && owner is IMethodSymbol method && EveryCallerDisablesGrad(method.OriginalDefinition));
+
+        /// <summary>
+        /// Whether autograd records on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// enabled in the body, or enabled at entry and not every caller of this compilation holds a grad-disabled scope.
+        /// Unknown grad modes answer false.
+        /// </summary>
+        public bool IsGradOn(GradFact grad, ISymbol owner)
+        {
+            var flags = grad.Flags;
+            if (flags == GradFlags.None || (flags & ~(GradFlags.Enabled | GradFlags.Entry)) != 0)
+            {
+                return false;
+            }
+
+            return (flags & GradFlags.Entry) == 0
+                   || !(owner is IMethodSymbol method)
+                   || !EveryCallerDisablesGrad(method.OriginalDefinition);
         }
 
         /// <summary>
@@ -298,7 +324,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // Cached per depth, as bodies are: the answer must not depend on which question reached it first, and a field
         // whose constructor argument leads back to the same field ends at MaxDepth instead of recursing forever.
-        private ModeFact FieldEntry(ISymbol member, ITypeSymbol type, int depth)
+        private ModeFact FieldEntry(ISymbol member, int depth)
             => depth >= MaxDepth
                 ? ModeFact.Unknown
                 : _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member, depth), key => ComputeFieldEntry(member, key.Depth));
