@@ -42,6 +42,15 @@ namespace TorchSharp.Analyzers.Flow
             return parent;
         }
 
+        /// <summary>
+        /// The value of the only argument of a one-parameter call when it is a constant bool (an omitted default counts:
+        /// <c>train()</c> is <c>train(true)</c>); null otherwise.
+        /// </summary>
+        public static bool? ConstantBoolArgument(this IInvocationOperation invocation)
+            => invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool value }
+                ? value
+                : (bool?)null;
+
         /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member body itself.</summary>
         public static IOperation? EnclosingFunction(this IOperation operation)
         {

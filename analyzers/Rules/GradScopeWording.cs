@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules
@@ -29,7 +30,7 @@ namespace TorchSharp.Analyzers.Rules
                 return "autograd stays off and backward() throws";
             }
 
-            var enabled = ConstantArgument(invocation);
+            var enabled = invocation.ConstantBoolArgument();
             if (factory == GradScopeFactory.InferenceMode)
             {
                 return enabled switch
@@ -46,18 +47,6 @@ namespace TorchSharp.Analyzers.Rules
                 false => "autograd stays off and backward() throws",
                 _ => "the grad mode it set stays in force",
             };
-        }
-
-        /// <summary>The boolean argument when it is a constant (the default value counts), otherwise null.</summary>
-        private static bool? ConstantArgument(IInvocationOperation invocation)
-        {
-            if (invocation.Arguments.Length == 1
-                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool value })
-            {
-                return value;
-            }
-
-            return null;
         }
     }
 }

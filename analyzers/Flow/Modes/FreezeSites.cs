@@ -162,7 +162,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     when assignment.Value.ConstantValue is { HasValue: true, Value: bool value }:
                     return (target, value);
                 case IInvocationOperation { TargetMethod.Name: "requires_grad_", Instance: { } target } invocation
-                    when invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool value }:
+                    when invocation.ConstantBoolArgument() is bool value:
                     return (target, value);
                 default:
                     return null;

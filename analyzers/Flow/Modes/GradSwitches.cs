@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Flow.Modes
@@ -8,7 +9,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
     {
         public static GradFlags FlagsOf(IInvocationOperation invocation, GradScopeFactory factory)
         {
-            var argument = invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
+            var argument = invocation.ConstantBoolArgument();
             return factory switch
             {
                 GradScopeFactory.NoGrad => GradFlags.Disabled,

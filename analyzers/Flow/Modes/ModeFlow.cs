@@ -571,7 +571,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         SetMode(invocation.Instance, ModeFact.Eval(invocation.Syntax));
                         return;
                     case TorchCallKind.Train:
-                        SetMode(invocation.Instance, TrainArgument(invocation) switch
+                        SetMode(invocation.Instance, invocation.ConstantBoolArgument() switch
                         {
                             true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
                             false => ModeFact.Eval(invocation.Syntax),
@@ -646,8 +646,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 State = State.With(grad: new GradFact(flags, invocation.Syntax));
             }
 
-            private static bool? TrainArgument(IInvocationOperation invocation)
-                => invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: bool on } ? on : (bool?)null;
 
             private void SetMode(IOperation? receiver, ModeFact mode)
             {

@@ -282,7 +282,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                         var kind = Symbols.Classify(operation.TargetMethod);
                         var isEval = kind == TorchCallKind.Eval
-                                     || (kind == TorchCallKind.Train && operation.Arguments.Length == 1 && operation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false });
+                                     || (kind == TorchCallKind.Train && operation.ConstantBoolArgument() == false);
                         if (isEval)
                         {
                             return invocation;
