@@ -10,17 +10,14 @@ namespace TorchSharp.Analyzers.Infrastructure
     /// </summary>
     public abstract class ModeFlowAnalyzer : TorchSharpAnalyzer
     {
-        private protected sealed override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-        {
-            var engine = ModeFlowEngine.For(context.Compilation, symbols);
-            context.RegisterOperationBlockAction(block =>
+        private protected sealed override void Register(CompilationStartAnalysisContext context)
+            => context.RegisterOperationBlockAction(block =>
             {
-                if (!block.OperationBlocks.IsEmpty)
+                if (!block.OperationBlocks.IsEmpty && TorchSymbols.For(block.Compilation) is { } symbols)
                 {
-                    Analyze(block, engine);
+                    Analyze(block, ModeFlowEngine.For(block.Compilation, symbols));
                 }
             });
-        }
 
         /// <summary>Asks the engine about one operation block and reports.</summary>
         private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine);

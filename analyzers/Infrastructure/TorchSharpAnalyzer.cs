@@ -17,14 +17,20 @@ namespace TorchSharp.Analyzers.Infrastructure
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                if (TorchSymbols.For(start.Compilation) is { } symbols)
+                // Only the references are read here. TorchSharp's symbols are resolved by the first callback that needs
+                // them (TorchSymbols.For, cached per compilation), once the driver has bound code and with it the
+                // references: resolving them at compilation start would do that work ahead of the compiler, on our clock.
+                if (TorchSymbols.IsReferenced(start.Compilation))
                 {
-                    Register(start, symbols);
+                    Register(start);
                 }
             });
         }
 
-        /// <summary>Registers the rule's actions for a compilation that references TorchSharp.</summary>
-        private protected abstract void Register(CompilationStartAnalysisContext context, TorchSymbols symbols);
+        /// <summary>
+        /// Registers the rule's actions for a compilation that references TorchSharp; each action asks
+        /// <see cref="TorchSymbols.For"/> and does nothing when it answers null.
+        /// </summary>
+        private protected abstract void Register(CompilationStartAnalysisContext context);
     }
 }

@@ -36,8 +36,16 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.UndisposedGradModeScope);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
-            => context.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
+        private protected override void Register(CompilationStartAnalysisContext context)
+            => context.RegisterOperationAction(
+                c =>
+                {
+                    if (TorchSymbols.For(c.Compilation) is { } symbols)
+                    {
+                        AnalyzeInvocation(c, symbols);
+                    }
+                },
+                OperationKind.Invocation);
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, TorchSymbols symbols)
         {

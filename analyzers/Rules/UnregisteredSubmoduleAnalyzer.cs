@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Infrastructure;
@@ -49,23 +51,52 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.UnregisteredSubmodule);
 
-        private protected override void Register(CompilationStartAnalysisContext context, TorchSymbols symbols)
+        private protected override void Register(CompilationStartAnalysisContext context)
         {
-            var analysis = new RegistrationAnalysis(context.Compilation, symbols);
-            context.RegisterSymbolAction(c => AnalyzeType(c, analysis), SymbolKind.NamedType);
+            var compilation = context.Compilation;
+            var lazyAnalysis = new Lazy<RegistrationAnalysis?>(
+                () => TorchSymbols.For(compilation) is { } symbols ? new RegistrationAnalysis(compilation, symbols) : null,
+                LazyThreadSafetyMode.ExecutionAndPublication);
+
+            // One scope per module class: the driver hands over the operations of the class's constructors, methods and
+            // initializers as it builds them anyway, and the construction is run at the end of the class from those
+            // instead of binding the bodies again through a semantic model of our own.
+            context.RegisterSymbolStartAction(start =>
+            {
+                var type = (INamedTypeSymbol)start.Symbol;
+                if (type.TypeKind != TypeKind.Class || !(lazyAnalysis.Value is { } analysis) || !analysis.IsSource(type) || !analysis.Symbols.IsModule(type))
+                {
+                    return;
+                }
+
+                var blocks = new ConcurrentQueue<IOperation>();
+                start.RegisterOperationBlockAction(block =>
+                {
+                    foreach (var operation in block.OperationBlocks)
+                    {
+                        analysis.Provide(operation);
+                        blocks.Enqueue(operation);
+                    }
+                });
+                start.RegisterSymbolEndAction(end =>
+                {
+                    try
+                    {
+                        AnalyzeType(type, analysis, end.Options, end.ReportDiagnostic, end.CancellationToken);
+                    }
+                    finally
+                    {
+                        analysis.Forget(blocks);
+                    }
+                });
+            }, SymbolKind.NamedType);
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, RegistrationAnalysis analysis)
+        private static void AnalyzeType(INamedTypeSymbol type, RegistrationAnalysis analysis, AnalyzerOptions options, Action<Diagnostic> report, CancellationToken cancellationToken)
         {
-            var type = (INamedTypeSymbol)context.Symbol;
-            if (type.TypeKind != TypeKind.Class || !analysis.IsSource(type) || !analysis.Symbols.IsModule(type))
-            {
-                return;
-            }
-
             var candidates = type.GetMembers().OfType<IFieldSymbol>()
                 .Select(field => (Field: field, Location: DeclarationOf(field)))
-                .Where(c => c.Location != null && IsCandidate(context, analysis.Symbols, c.Field, c.Location!.SourceTree!))
+                .Where(c => c.Location != null && IsCandidate(options, analysis.Symbols, c.Field, c.Location!.SourceTree!))
                 .ToList();
             if (candidates.Count == 0)
             {
@@ -77,26 +108,26 @@ namespace TorchSharp.Analyzers.Rules
             {
                 foreach (var construction in constructions)
                 {
-                    context.CancellationToken.ThrowIfCancellationRequested();
-                    if (analysis.ResultFor(construction, context.CancellationToken) is { } result
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (analysis.ResultFor(construction, cancellationToken) is { } result
                         && SubmoduleFindings.For(field.OriginalDefinition, result, location!.SourceTree!) is { } finding)
                     {
-                        Report(context, field, location, finding);
+                        Report(report, field, location, finding);
                         break;
                     }
                 }
             }
         }
 
-        private static bool IsCandidate(SymbolAnalysisContext context, TorchSymbols symbols, IFieldSymbol field, SyntaxTree tree)
+        private static bool IsCandidate(AnalyzerOptions options, TorchSymbols symbols, IFieldSymbol field, SyntaxTree tree)
         {
             if (field.IsConst || SubmoduleFieldKinds.Classify(symbols, field.Type, out var element) == SubmoduleFieldKind.None)
             {
                 return false;
             }
 
-            var config = context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            if (!EditorConfigOptions.GetBool(context.Options, tree, ReportStatelessLayersOption, defaultValue: false)
+            var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            if (!EditorConfigOptions.GetBool(options, tree, ReportStatelessLayersOption, defaultValue: false)
                 && SubmoduleFieldKinds.IsStateless(symbols, element))
             {
                 return false;
@@ -124,7 +155,7 @@ namespace TorchSharp.Analyzers.Rules
 
         private static string MemberName(IFieldSymbol field) => field.AssociatedSymbol?.Name ?? field.Name;
 
-        private static void Report(SymbolAnalysisContext context, IFieldSymbol field, Location location, SubmoduleFinding finding)
+        private static void Report(Action<Diagnostic> report, IFieldSymbol field, Location location, SubmoduleFinding finding)
         {
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(MemberProperty, MemberName(field))
@@ -140,7 +171,7 @@ namespace TorchSharp.Analyzers.Rules
                 properties = properties.Add(ModuleNameProperty, finding.ModuleName);
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
+            report(Diagnostic.Create(
                 Descriptors.UnregisteredSubmodule,
                 location,
                 properties,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -46,14 +47,18 @@ namespace TorchSharp.Analyzers.Symbols
             return ReferenceEquals(symbols, Absent) ? null : symbols;
         }
 
-        private static bool ReferencesTorchSharp(Compilation compilation)
+        /// <summary>
+        /// Whether <paramref name="compilation"/> may reference TorchSharp, read from its references alone (no symbol is
+        /// created): the cheap gate every rule passes before it registers anything.
+        /// </summary>
+        public static bool IsReferenced(Compilation compilation)
         {
             foreach (var reference in compilation.ExternalReferences)
             {
                 switch (reference)
                 {
                     case PortableExecutableReference file when file.FilePath is { } path:
-                        if (string.Equals(System.IO.Path.GetFileNameWithoutExtension(path), "TorchSharp", System.StringComparison.OrdinalIgnoreCase))
+                        if (IsTorchSharpFile(path))
                         {
                             return true;
                         }
@@ -61,12 +66,43 @@ namespace TorchSharp.Analyzers.Symbols
                         break;
                     case PortableExecutableReference _:
                     case CompilationReference _:
-                        // A reference whose file we cannot name: ask the slow way.
-                        return compilation.GetTypeByMetadataName("TorchSharp.torch") != null;
+                        // A reference whose file we cannot name: For decides.
+                        return For(compilation) != null;
                 }
             }
 
             return false;
+        }
+
+        private static bool IsTorchSharpFile(string path)
+            => string.Equals(System.IO.Path.GetFileNameWithoutExtension(path), "TorchSharp", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// A type lookup in the assembly that declares TorchSharp's types when the compilation references a file named TorchSharp.dll; the
+        /// compilation itself (whose lookup also searches the source) when a reference cannot be named; null when absent.
+        /// </summary>
+        private static Func<string, INamedTypeSymbol?>? TypeLookupOf(Compilation compilation)
+        {
+            foreach (var reference in compilation.ExternalReferences)
+            {
+                switch (reference)
+                {
+                    case PortableExecutableReference file when file.FilePath is { } path:
+                        if (IsTorchSharpFile(path) && compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly)
+                        {
+                            // Looking up in the referenced assembly alone never builds the compilation's declaration table.
+                            return assembly.GetTypeByMetadataName;
+                        }
+
+                        break;
+                    case PortableExecutableReference _:
+                    case CompilationReference _:
+                        // A reference whose file we cannot name: ask the slow way.
+                        return compilation.GetTypeByMetadataName("TorchSharp.torch") != null ? compilation.GetTypeByMetadataName : null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Which grad-mode switch <paramref name="method"/> is, or <c>null</c> when it is none.</summary>
@@ -177,15 +213,15 @@ namespace TorchSharp.Analyzers.Symbols
 
         private static TorchSymbols Resolve(Compilation compilation)
         {
-            // Looking a type up by metadata name builds the compilation's declaration table; asking the references first
-            // keeps compilations without TorchSharp at (almost) zero cost.
-            if (!ReferencesTorchSharp(compilation))
+            // Looking a type up in the compilation builds its declaration table; asking the references first keeps
+            // compilations without TorchSharp at (almost) zero cost, and the lookup in TorchSharp's own assembly cheap.
+            if (!(TypeLookupOf(compilation) is { } lookUp))
             {
                 return Absent;
             }
 
-            var torch = compilation.GetTypeByMetadataName("TorchSharp.torch");
-            var module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
+            var torch = lookUp("TorchSharp.torch");
+            var module = lookUp("TorchSharp.torch+nn+Module");
             if (torch is null || module is null)
             {
                 return Absent;
@@ -194,7 +230,7 @@ namespace TorchSharp.Analyzers.Symbols
             var generic = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
             for (var arity = 2; arity <= 7; arity++)
             {
-                if (compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`" + arity) is { } type)
+                if (lookUp("TorchSharp.torch+nn+Module`" + arity) is { } type)
                 {
                     generic.Add(type);
                 }

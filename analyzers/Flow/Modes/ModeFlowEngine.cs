@@ -30,14 +30,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
-        private readonly Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> _callSyntaxByName;
+        private readonly Lazy<CallSyntaxIndex> _callSyntax;
 
         private ModeFlowEngine(Compilation compilation, TorchSymbols symbols)
         {
             _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
-            _callSyntaxByName = new Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>>(IndexCallSyntax, LazyThreadSafetyMode.ExecutionAndPublication);
+            _callSyntax = new Lazy<CallSyntaxIndex>(() => CallSyntaxIndex.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public TorchSymbols Symbols { get; }
@@ -192,33 +192,48 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private bool ComputeEveryCallerDisablesGrad(IMethodSymbol method, int depth)
         {
-            if (depth >= MaxDepth || !(CallSitesOf(method, depth) is { IsEmpty: false } sites))
+            if (depth >= MaxDepth || !MayRunWithGradOff(method, depth))
             {
                 return false;
             }
 
-            foreach (var site in sites)
+            // A call from a member whose syntax cannot switch grad off settles the answer: look for one first, binding
+            // the candidates of the method's own file before the others (callers are usually beside their callee).
+            var candidates = CandidatesOf(method);
+            var tree = method.DeclaringSyntaxReferences.FirstOrDefault()?.SyntaxTree;
+            foreach (var sameTree in new[] { true, false })
             {
-                if (site is null)
+                foreach (var syntax in candidates)
+                {
+                    if ((syntax.SyntaxTree == tree) == sameTree && !_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) && Calls(syntax, method))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            var any = false;
+            foreach (var syntax in candidates)
+            {
+                if (!_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method))
+                {
+                    continue;
+                }
+
+                any = true;
+                if (!(SiteAt(syntax, depth) is { } site))
                 {
                     return false;
                 }
 
-                var grad = site.Value.Site.Grad;
-                if (grad.IsOff)
+                var grad = site.Site.Grad;
+                if (!grad.IsOff && !(grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Caller, depth + 1)))
                 {
-                    continue;
+                    return false;
                 }
-
-                if (grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Value.Caller, depth + 1))
-                {
-                    continue;
-                }
-
-                return false;
             }
 
-            return true;
+            return any;
         }
 
         /// <summary>
@@ -227,27 +242,31 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0)
         {
-            if (depth >= MaxDepth)
+            if (depth >= MaxDepth || !MayRunWithGradOff(method, depth))
             {
                 return null;
             }
 
-            foreach (var site in CallSitesOf(method, depth))
+            foreach (var syntax in CandidatesOf(method))
             {
-                if (site is null)
+                if (!_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
                 {
                     continue;
                 }
 
-                if (site.Value.Site.Grad.IsOff
-                    || (site.Value.Site.Grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Value.Caller, depth + 1)))
+                if (site.Site.Grad.IsOff
+                    || (site.Site.Grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Caller, depth + 1)))
                 {
-                    return site.Value.Site;
+                    return site.Site;
                 }
             }
 
             return null;
         }
+
+        // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
+        private bool MayRunWithGradOff(IMethodSymbol method, int depth)
+            => method.MethodKind == MethodKind.Constructor || _callSyntax.Value.MayRunWithGradOff(method.Name, depth, MaxDepth);
 
         /// <summary>
         /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
@@ -337,8 +356,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return ModeFact.Unknown;
             }
 
-            // Any method other than a constructor that sets the mode, hands the module away or replaces it: Unknown.
+            // Any method other than a constructor that sets the mode, hands the module away or replaces it: Unknown. The
+            // syntax answers first — a method that calls eval()/train() on the name, or never mentions it — and only the
+            // methods that mention it otherwise are bound.
             var constructors = new List<IMethodSymbol>();
+            var mentioning = new List<IMethodSymbol>();
             foreach (var candidate in type.GetMembers().OfType<IMethodSymbol>())
             {
                 if (candidate.MethodKind == MethodKind.Constructor)
@@ -347,6 +369,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
+                if (MentionsOf(candidate).TryGetValue(member.Name, out var mention))
+                {
+                    if (mention.SetsMode)
+                    {
+                        return ModeFact.Unknown;
+                    }
+
+                    if (mention.Other || !OnlyTorchSharpMethods(member, mention.CalledMethods))
+                    {
+                        mentioning.Add(candidate);
+                    }
+                }
+            }
+
+            foreach (var candidate in mentioning)
+            {
                 if (ChangesMember(candidate, member))
                 {
                     return ModeFact.Unknown;
@@ -424,6 +462,50 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
+        private Dictionary<string, MemberMention> MentionsOf(IMethodSymbol method) => _mentions.GetOrAdd(method, MemberMention.Of);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, Dictionary<string, MemberMention>> _mentions
+            = new ConcurrentDictionary<IMethodSymbol, Dictionary<string, MemberMention>>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Whether every method named in <paramref name="called"/> is, on the member's type, a forward pass or a method
+        /// TorchSharp declares: calling them leaves the mode alone, so the caller need not be bound to know it.
+        /// </summary>
+        private bool OnlyTorchSharpMethods(ISymbol member, HashSet<string> called)
+        {
+            var type = member switch { IFieldSymbol field => field.Type, IPropertySymbol property => property.Type, _ => null };
+            if (type is null)
+            {
+                return false;
+            }
+
+            foreach (var name in called)
+            {
+                var found = false;
+                for (var current = type; current != null; current = current.BaseType)
+                {
+                    foreach (var candidate in current.GetMembers(name))
+                    {
+                        if (!(candidate is IMethodSymbol method) || method.IsStatic
+                            || (!Symbols.IsTorchSharp(method) && Symbols.Classify(method) != TorchCallKind.Forward))
+                        {
+                            return false;
+                        }
+
+                        found = true;
+                    }
+                }
+
+                // No instance method of that name: an extension method of this compilation could be called.
+                if (!found)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>Whether <paramref name="method"/> calls eval()/train() on the member, passes it on, or assigns it.</summary>
         private bool ChangesMember(IMethodSymbol method, ISymbol member)
             => _changedMembers.GetOrAdd(method, ComputeChangedMembers).Contains(member);
@@ -496,38 +578,40 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> ComputeCallSites(IMethodSymbol method, int depth)
         {
-            var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
-            if (!_callSyntaxByName.Value.TryGetValue(name, out var candidates) && method.MethodKind != MethodKind.Constructor)
-            {
-                return ImmutableArray<(CallSite, IMethodSymbol)?>.Empty;
-            }
-
-            if (method.MethodKind == MethodKind.Constructor && _callSyntaxByName.Value.TryGetValue("new()", out var implicitCreations))
-            {
-                candidates = candidates.IsDefault ? implicitCreations : candidates.AddRange(implicitCreations);
-            }
-
             var sites = ImmutableArray.CreateBuilder<(CallSite, IMethodSymbol)?>();
-            foreach (var syntax in candidates.IsDefault ? ImmutableArray<SyntaxNode>.Empty : candidates)
+            foreach (var syntax in CandidatesOf(method))
             {
-                if (!SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method))
+                if (Calls(syntax, method))
                 {
-                    continue;
+                    sites.Add(SiteAt(syntax, depth));
                 }
-
-                var caller = ModelOf(syntax.SyntaxTree).GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
-                if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
-                    || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
-                {
-                    sites.Add(null);
-                    continue;
-                }
-
-                var site = callerFlow.CallSites.FirstOrDefault(s => s.Syntax == syntax);
-                sites.Add(site is null ? ((CallSite, IMethodSymbol)?)null : (site, caller.OriginalDefinition));
             }
 
             return sites.ToImmutable();
+        }
+
+        /// <summary>The calls and creations written with the name of <paramref name="method"/>, bound or not.</summary>
+        private ImmutableArray<SyntaxNode> CandidatesOf(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Constructor
+                ? _callSyntax.Value.CallsNamed(method.ContainingType.Name).AddRange(_callSyntax.Value.CallsNamed(CallSyntaxIndex.ImplicitCreation))
+                : _callSyntax.Value.CallsNamed(method.Name);
+
+        /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
+        private bool Calls(SyntaxNode syntax, IMethodSymbol method)
+            => ArgumentCounts.Fit(syntax, method) && SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method);
+
+        /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>
+        private (CallSite Site, IMethodSymbol Caller)? SiteAt(SyntaxNode syntax, int depth)
+        {
+            var caller = ModelOf(syntax.SyntaxTree).GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
+            if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
+                || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
+            {
+                return null;
+            }
+
+            var site = callerFlow.CallSites.FirstOrDefault(s => s.Syntax == syntax);
+            return site is null ? ((CallSite, IMethodSymbol)?)null : (site, caller.OriginalDefinition);
         }
 
         /// <summary>The flow of a method of this compilation, analysed at <paramref name="depth"/>; null when it has no body we can read.</summary>
@@ -571,54 +655,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
 #pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does; models are cached per tree.
         private SemanticModel ModelOf(SyntaxTree tree) => _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
-
-        private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> IndexCallSyntax()
-        {
-            // One syntax pass per compilation: calls and creations by the name they are written with. Binding happens
-            // later, only for the names a rule asks about.
-            var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>();
-            void Add(string name, SyntaxNode node)
-            {
-                if (!index.TryGetValue(name, out var list))
-                {
-                    index[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
-                }
-
-                list.Add(node);
-            }
-
-            foreach (var tree in _compilation.SyntaxTrees)
-            {
-                foreach (var node in tree.GetRoot().DescendantNodes())
-                {
-                    switch (node)
-                    {
-                        case InvocationExpressionSyntax invocation when RightmostName(invocation.Expression) is string name:
-                            Add(name, invocation);
-                            break;
-                        case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is string typeName:
-                            Add(typeName, creation);
-                            break;
-                        case ImplicitObjectCreationExpressionSyntax implicitCreation:
-                            Add("new()", implicitCreation);
-                            break;
-                    }
-                }
-            }
-
-            return index.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable());
-        }
-
-        private static string? RightmostName(SyntaxNode expression) => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            GenericNameSyntax generic => generic.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => RightmostName(member.Name),
-            QualifiedNameSyntax qualified => RightmostName(qualified.Right),
-            AliasQualifiedNameSyntax alias => RightmostName(alias.Name),
-            MemberBindingExpressionSyntax binding => RightmostName(binding.Name),
-            _ => null,
-        };
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
         {

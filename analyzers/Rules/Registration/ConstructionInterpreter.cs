@@ -172,7 +172,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
 
         private List<PathState> RunDeclaredConstructor(ConstructorDeclarationSyntax declaration, INamedTypeSymbol type, List<PathState> states)
         {
-            if (!(_analysis.ModelOf(declaration.SyntaxTree)?.GetOperation(declaration, _cancellationToken) is IConstructorBodyOperation body))
+            if (!(_analysis.OperationOf(declaration, _cancellationToken) is IConstructorBodyOperation body))
             {
                 return Opaque(states);
             }
@@ -254,8 +254,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             foreach (var reference in type.OriginalDefinition.DeclaringSyntaxReferences)
             {
-                if (!(reference.GetSyntax(_cancellationToken) is TypeDeclarationSyntax declaration)
-                    || !(_analysis.ModelOf(declaration.SyntaxTree) is { } model))
+                if (!(reference.GetSyntax(_cancellationToken) is TypeDeclarationSyntax declaration))
                 {
                     continue;
                 }
@@ -267,7 +266,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                         case FieldDeclarationSyntax field when !IsStaticOrConst(field.Modifiers):
                             foreach (var variable in field.Declaration.Variables)
                             {
-                                if (variable.Initializer != null && model.GetOperation(variable.Initializer, _cancellationToken) is IFieldInitializerOperation initializer)
+                                if (variable.Initializer != null && _analysis.OperationOf(variable.Initializer, _cancellationToken) is IFieldInitializerOperation initializer)
                                 {
                                     states = RunInitializer(initializer, initializer.InitializedFields.Select(f => f.OriginalDefinition), states);
                                 }
@@ -275,7 +274,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
 
                             break;
                         case PropertyDeclarationSyntax property when property.Initializer != null && !IsStaticOrConst(property.Modifiers):
-                            if (model.GetOperation(property.Initializer, _cancellationToken) is IPropertyInitializerOperation propertyInitializer)
+                            if (_analysis.OperationOf(property.Initializer, _cancellationToken) is IPropertyInitializerOperation propertyInitializer)
                             {
                                 var fields = propertyInitializer.InitializedProperties
                                     .Select(p => _autoProperties.TryGetValue(p.OriginalDefinition, out var backing) ? backing : null)
@@ -865,8 +864,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
             foreach (var reference in implementation.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(_cancellationToken);
-                var model = _analysis.ModelOf(syntax.SyntaxTree);
-                switch (model?.GetOperation(syntax, _cancellationToken))
+                switch (_analysis.OperationOf(syntax, _cancellationToken))
                 {
                     case IMethodBodyOperation body when ((IOperation?)body.BlockBody ?? body.ExpressionBody) is { } block:
                         return (body, block);
@@ -874,7 +872,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                         return (block, block);
                 }
 
-                if (syntax is ArrowExpressionClauseSyntax arrow && model?.GetOperation(arrow.Expression, _cancellationToken) is { } expression)
+                if (syntax is ArrowExpressionClauseSyntax arrow && _analysis.OperationOf(arrow.Expression, _cancellationToken) is { } expression)
                 {
                     return (expression, expression);
                 }

@@ -91,6 +91,28 @@ namespace TorchSharp.Analyzers.Rules.Registration
             => _compilation.ContainsSyntaxTree(tree) ? _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t)) : null;
 #pragma warning restore RS1030
 
+        /// <summary>
+        /// The operation of a member body or initializer: the one the driver already built for this analysis when the
+        /// class's symbol-start scope collected it, bound through a semantic model otherwise (a base class or helper of
+        /// another type).
+        /// </summary>
+        public IOperation? OperationOf(SyntaxNode syntax, CancellationToken cancellationToken)
+            => _provided.TryGetValue(syntax, out var provided) ? provided : ModelOf(syntax.SyntaxTree)?.GetOperation(syntax, cancellationToken);
+
+        /// <summary>Keeps an operation block the driver handed to the class's scope, for <see cref="OperationOf"/>.</summary>
+        public void Provide(IOperation block) => _provided[block.Syntax] = block;
+
+        /// <summary>Forgets the operation blocks of a class once its fields are analysed, so they do not stay alive.</summary>
+        public void Forget(IEnumerable<IOperation> blocks)
+        {
+            foreach (var block in blocks)
+            {
+                _provided.TryRemove(block.Syntax, out _);
+            }
+        }
+
+        private readonly ConcurrentDictionary<SyntaxNode, IOperation> _provided = new ConcurrentDictionary<SyntaxNode, IOperation>();
+
         /// <summary>Whether <paramref name="property"/> is an auto-property (its accessors only read and write a backing field).</summary>
         public bool IsAutoProperty(IPropertySymbol property)
         {

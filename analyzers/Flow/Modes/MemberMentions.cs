@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// How a method's syntax uses one name, read without binding: a method that never names a field, or only calls
+    /// TorchSharp's own methods on it, need not be bound to learn that it leaves the field's mode alone.
+    /// </summary>
+    internal sealed class MemberMention
+    {
+        /// <summary>Some use is the receiver of an <c>eval()</c> or <c>train(..)</c> call (<c>_model.eval()</c>, <c>this._model.train()</c>).</summary>
+        public bool SetsMode { get; private set; }
+
+        /// <summary>Some use is neither a method call on the name nor a member read (an argument, an assignment, a return …).</summary>
+        public bool Other { get; private set; }
+
+        /// <summary>The other methods called on the name (<c>_model.call(x)</c>, <c>_model.parameters()</c>).</summary>
+        public HashSet<string> CalledMethods { get; } = new HashSet<string>();
+
+        /// <summary>Name → how the syntax of <paramref name="method"/> uses it.</summary>
+        public static Dictionary<string, MemberMention> Of(IMethodSymbol method)
+        {
+            var mentions = new Dictionary<string, MemberMention>();
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    if (node is IdentifierNameSyntax identifier)
+                    {
+                        var name = identifier.Identifier.ValueText;
+                        if (!mentions.TryGetValue(name, out var mention))
+                        {
+                            mentions[name] = mention = new MemberMention();
+                        }
+
+                        mention.Add(identifier);
+                    }
+                }
+            }
+
+            return mentions;
+        }
+
+        private void Add(IdentifierNameSyntax identifier)
+        {
+            // The receiver is the name itself or this.name; the name of another object's member is another member.
+            ExpressionSyntax receiver = identifier;
+            if (identifier.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == identifier)
+            {
+                if (!(qualified.Expression is ThisExpressionSyntax))
+                {
+                    Other = true;
+                    return;
+                }
+
+                receiver = qualified;
+            }
+
+            if (!(receiver.Parent is MemberAccessExpressionSyntax access && access.Expression == receiver))
+            {
+                Other = true;
+                return;
+            }
+
+            if (!(access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access))
+            {
+                // A member read (_model.training): it neither sets the mode nor hands the module away.
+                return;
+            }
+
+            var called = access.Name.Identifier.ValueText;
+            if (called == "eval" || called == "train")
+            {
+                SetsMode = true;
+            }
+            else
+            {
+                CalledMethods.Add(called);
+            }
+        }
+    }
+}
