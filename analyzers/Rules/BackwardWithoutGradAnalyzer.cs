@@ -22,7 +22,9 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Backward))
+            // Grad is off at a backward() only if this member switches it, or a caller might run the member with it off.
+            var owner = context.OwningSymbol;
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.Backward && (facts.MaySwitchGrad || engine.MayRunWithGradOff(owner))))
             {
                 foreach (var step in flow.TrainingSteps)
                 {

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Inference;
 
 namespace TorchSharp.Analyzers.Rules
@@ -20,7 +21,14 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            foreach (var site in ForwardPassContext.Of(context, engine))
+            // An inference region needs grad switched off in this member or by a caller, or an inference method by name.
+            var owner = context.OwningSymbol;
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            var options = context.Options;
+            foreach (var site in ForwardPassContext.Of(
+                context,
+                engine,
+                facts => facts.MaySwitchGrad || InferenceMethodNames.Matches(options, tree, owner) || engine.MayRunWithGradOff(owner)))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
                 if (site.InheritsCallerMode || !(site.Pass.Module is { } mode)

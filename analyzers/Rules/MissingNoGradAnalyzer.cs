@@ -20,7 +20,8 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            foreach (var site in ForwardPassContext.Of(context, engine))
+            // A body that steps or calls backward() outside any lambda wants its graph (see below).
+            foreach (var site in ForwardPassContext.Of(context, engine, facts => !(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions))
             {
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
                 if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty)

@@ -27,7 +27,7 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var site in ForwardPassContext.Of(context, engine))
+            foreach (var site in ForwardPassContext.Of(context, engine, facts => facts.OptimizerStep))
             {
                 // Deliberate eval-mode gradients (saliency, adversarial inputs, Grad-CAM) step no optimizer.
                 if (site.InheritsCallerMode || site.Pass.Grad.IsOff || !(site.Pass.Module is { } mode)

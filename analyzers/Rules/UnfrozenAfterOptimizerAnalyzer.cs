@@ -22,7 +22,7 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, engine.Symbols.IsOptimizerCreation))
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OptimizerCreation))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {

@@ -1,16 +1,20 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
-    /// What one syntax pass over a compilation tells without binding anything: the calls and creations by the name they
-    /// are written with, and which members might switch autograd off. The engine binds a call only when the name matches
-    /// and asks the callers' flows only when a caller might disable grad, so the common answer ("no caller does") costs no
-    /// binding at all.
+    /// What the syntax of a compilation tells without binding anything: the calls and creations written with a name, and
+    /// which members might switch autograd off. Built lazily, per name, from a text search of the source: only the
+    /// places where the name occurs are parsed into nodes, so a question costs a scan of the text, not a walk of every
+    /// tree. The engine binds a call only when the name matches, and asks the callers' flows only when a caller might
+    /// disable grad, so the common answer ("no caller does") costs no binding at all.
     /// </summary>
     internal sealed class CallSyntaxIndex
     {
@@ -18,21 +22,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public const string ImplicitCreation = "new()";
 
         // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
-        private static readonly ImmutableHashSet<string> GradSwitchNames = ImmutableHashSet.Create("no_grad", "enable_grad", "set_grad_enabled", "inference_mode");
+        private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
-        private readonly ImmutableDictionary<string, ImmutableArray<SyntaxNode>> _callsByName;
-        private readonly ImmutableHashSet<SyntaxNode> _gradSwitchingMembers;
+        private readonly Compilation _compilation;
+        private readonly Lazy<ImmutableArray<(SyntaxTree Tree, string Text)>> _texts;
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+        private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
 
-        private CallSyntaxIndex(ImmutableDictionary<string, ImmutableArray<SyntaxNode>> callsByName, ImmutableHashSet<SyntaxNode> gradSwitchingMembers)
+        public CallSyntaxIndex(Compilation compilation)
         {
-            _callsByName = callsByName;
-            _gradSwitchingMembers = gradSwitchingMembers;
+            _compilation = compilation;
+            _texts = new Lazy<ImmutableArray<(SyntaxTree, string)>>(
+                () => compilation.SyntaxTrees.Select(tree => (tree, tree.GetText().ToString())).ToImmutableArray(),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+            _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
-        public ImmutableArray<SyntaxNode> CallsNamed(string name)
-            => _callsByName.TryGetValue(name, out var calls) ? calls : ImmutableArray<SyntaxNode>.Empty;
+        public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
 
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>
@@ -50,8 +58,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public bool CallerMayRunWithGradOff(SyntaxNode call, int depth, int maxDepth)
         {
             var member = EnclosingMember(call);
-            return member is null || _gradSwitchingMembers.Contains(member)
+            return member is null || _gradSwitching.Value.Members.Contains(member)
                    || (member is MethodDeclarationSyntax method && MayRunWithGradOff(method.Identifier.ValueText, depth + 1, maxDepth));
+        }
+
+        /// <summary>Whether the member that holds <paramref name="syntax"/> (or is it) calls a grad switch, or a helper that does.</summary>
+        public bool MaySwitchGrad(SyntaxNode syntax)
+        {
+            var member = syntax is CompilationUnitSyntax || (syntax is MemberDeclarationSyntax && !(syntax is BaseTypeDeclarationSyntax) && !(syntax is BaseNamespaceDeclarationSyntax) && !(syntax is GlobalStatementSyntax))
+                ? syntax
+                : EnclosingMember(syntax);
+            return member is null || _gradSwitching.Value.Members.Contains(member);
         }
 
         private bool ComputeMayRunWithGradOff(string name, int depth, int maxDepth)
@@ -67,73 +84,129 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return false;
         }
 
-        /// <summary>One pass over every tree of the compilation.</summary>
-        public static CallSyntaxIndex Build(Compilation compilation)
+        private (ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers) FindGradSwitchingMembers()
         {
-            var calls = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>();
             var switching = new HashSet<SyntaxNode>();
-            var switchingMethodNames = new HashSet<string>();
-            foreach (var tree in compilation.SyntaxTrees)
+            var helpers = new HashSet<string>();
+            var helperDeclarations = new HashSet<SyntaxNode>();
+            foreach (var name in GradSwitchNames)
             {
-                foreach (var node in tree.GetRoot().DescendantNodes())
+                foreach (var call in CallsNamed(name))
                 {
-                    switch (node)
+                    if (EnclosingMember(call) is { } member)
                     {
-                        case InvocationExpressionSyntax invocation when RightmostName(invocation.Expression) is string name:
-                            Add(calls, name, invocation);
-                            if (GradSwitchNames.Contains(name) && EnclosingMember(invocation) is { } member)
-                            {
-                                switching.Add(member);
-                                if (member is MethodDeclarationSyntax method)
-                                {
-                                    switchingMethodNames.Add(method.Identifier.ValueText);
-                                }
-                            }
-
-                            break;
-                        case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is string typeName:
-                            Add(calls, typeName, creation);
-                            break;
-                        case ImplicitObjectCreationExpressionSyntax implicitCreation:
-                            Add(calls, ImplicitCreation, implicitCreation);
-                            break;
-                    }
-                }
-            }
-
-            // A helper that returns a grad scope (IDisposable NoGrad() => torch.no_grad()) switches grad off in its callers.
-            foreach (var helper in switchingMethodNames)
-            {
-                if (calls.TryGetValue(helper, out var helperCalls))
-                {
-                    foreach (var call in helperCalls)
-                    {
-                        if (EnclosingMember(call) is { } member)
+                        switching.Add(member);
+                        if (member is MethodDeclarationSyntax method && IsReturned(call))
                         {
-                            switching.Add(member);
+                            helpers.Add(method.Identifier.ValueText);
+                            helperDeclarations.Add(method);
                         }
                     }
                 }
             }
 
-            var byName = ImmutableDictionary.CreateBuilder<string, ImmutableArray<SyntaxNode>>();
-            foreach (var pair in calls)
+            // A helper that returns a grad scope (IDisposable NoGrad() => torch.no_grad()) switches grad off in its callers.
+            foreach (var helper in helpers)
             {
-                byName.Add(pair.Key, pair.Value.ToImmutable());
+                foreach (var call in CallsNamed(helper))
+                {
+                    if (EnclosingMember(call) is { } member)
+                    {
+                        switching.Add(member);
+                    }
+                }
             }
 
-            return new CallSyntaxIndex(byName.ToImmutable(), switching.ToImmutableHashSet());
+            return (switching.ToImmutableHashSet(), helperDeclarations.ToImmutableHashSet());
         }
 
-        private static void Add(Dictionary<string, ImmutableArray<SyntaxNode>.Builder> index, string name, SyntaxNode node)
+        /// <summary>Whether <paramref name="declaration"/> returns what a grad switch returns somewhere (a helper such as <c>NoGrad() => torch.no_grad()</c>).</summary>
+        public bool MayReturnGradScope(SyntaxNode declaration) => _gradSwitching.Value.Helpers.Contains(declaration);
+
+        private ImmutableArray<SyntaxNode> FindCalls(string name)
         {
-            if (!index.TryGetValue(name, out var list))
+            var implicitCreation = name == ImplicitCreation;
+            var word = implicitCreation ? "new" : name;
+            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            foreach (var (tree, text) in _texts.Value)
             {
-                index[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+                SyntaxNode? root = null;
+                for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+                {
+                    if ((at > 0 && IsIdentifierPart(text[at - 1])) || (at + word.Length < text.Length && IsIdentifierPart(text[at + word.Length])))
+                    {
+                        continue;
+                    }
+
+                    root ??= tree.GetRoot();
+                    // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
+                    var token = root.FindToken(at);
+                    if (token.Span.End != at + word.Length || token.ValueText != word)
+                    {
+                        continue;
+                    }
+
+                    var call = implicitCreation
+                        ? token.Parent as ImplicitObjectCreationExpressionSyntax
+                        : CallNamedBy(token);
+                    if (call != null)
+                    {
+                        calls.Add(call);
+                    }
+                }
             }
 
-            list.Add(node);
+            return calls.ToImmutable();
         }
+
+        /// <summary>Whether <paramref name="call"/> is what its method returns (<c>return torch.no_grad();</c>, <c>=> torch.no_grad()</c>).</summary>
+        private static bool IsReturned(SyntaxNode call)
+        {
+            var parent = call.Parent;
+            while (parent is ParenthesizedExpressionSyntax || parent is CastExpressionSyntax)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is ReturnStatementSyntax || parent is ArrowExpressionClauseSyntax;
+        }
+
+        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
+        private static SyntaxNode? CallNamedBy(SyntaxToken token)
+        {
+            if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
+            {
+                return null;
+            }
+
+            ExpressionSyntax expression = name;
+            while (true)
+            {
+                switch (expression.Parent)
+                {
+                    case MemberAccessExpressionSyntax access when access.Name == expression:
+                        expression = access;
+                        continue;
+                    case MemberBindingExpressionSyntax binding when binding.Name == expression:
+                        expression = binding;
+                        continue;
+                    case QualifiedNameSyntax qualified when qualified.Right == expression:
+                        expression = qualified;
+                        continue;
+                    case AliasQualifiedNameSyntax alias when alias.Name == expression:
+                        expression = alias;
+                        continue;
+                    case InvocationExpressionSyntax invocation when invocation.Expression == expression:
+                        return invocation;
+                    case ObjectCreationExpressionSyntax creation when creation.Type == expression:
+                        return creation;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
         /// <summary>The member declaration (method, constructor, accessor's property, field …) that contains <paramref name="node"/>.</summary>
         private static SyntaxNode? EnclosingMember(SyntaxNode node)
@@ -154,16 +227,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return null;
         }
-
-        private static string? RightmostName(SyntaxNode expression) => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            GenericNameSyntax generic => generic.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => RightmostName(member.Name),
-            QualifiedNameSyntax qualified => RightmostName(qualified.Right),
-            AliasQualifiedNameSyntax alias => RightmostName(alias.Name),
-            MemberBindingExpressionSyntax binding => RightmostName(binding.Name),
-            _ => null,
-        };
     }
 }

@@ -92,6 +92,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         protected override ModeState Join(ModeState left, ModeState right)
         {
+            // Most merges meet equal states (branches that touch no module): the join of equals is either.
+            if (ModeState.Comparer.Equals(left, right))
+            {
+                return left;
+            }
+
             var values = left.Values.ToBuilder();
             var modes = left.Modes.ToBuilder();
             foreach (var pair in right.Modes)

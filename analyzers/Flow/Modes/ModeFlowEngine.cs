@@ -30,14 +30,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
-        private readonly Lazy<CallSyntaxIndex> _callSyntax;
+        private readonly CallSyntaxIndex _callSyntax;
 
         private ModeFlowEngine(Compilation compilation, TorchSymbols symbols)
         {
             _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
-            _callSyntax = new Lazy<CallSyntaxIndex>(() => CallSyntaxIndex.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _callSyntax = new CallSyntaxIndex(compilation);
         }
 
         public TorchSymbols Symbols { get; }
@@ -55,6 +55,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
             => _graphs.GetValue(graph, g => ModeFlow.Analyze(g, Symbols, this, depth: 0, isNestedFunction));
 
         private readonly ConditionalWeakTable<ControlFlowGraph, ModeFlowResult> _graphs = new ConditionalWeakTable<ControlFlowGraph, ModeFlowResult>();
+
+        /// <summary>
+        /// The facts of an operation block, found in one walk and shared by every rule: the driver hands every rule the
+        /// same operations, so the first block is the key.
+        /// </summary>
+        public BlockFacts FactsOf(Microsoft.CodeAnalysis.Diagnostics.OperationBlockAnalysisContext context)
+        {
+            var owner = context.OwningSymbol;
+            var blocks = context.OperationBlocks;
+            return _facts.GetValue(blocks[0], _ => BlockFacts.Of(owner, blocks, this));
+        }
+
+        private readonly ConditionalWeakTable<IOperation, BlockFacts> _facts = new ConditionalWeakTable<IOperation, BlockFacts>();
+
+        /// <summary>Whether the syntax of the member that holds <paramref name="syntax"/> calls a grad switch, or a helper that does.</summary>
+        public bool MaySwitchGrad(SyntaxNode syntax) => _callSyntax.MaySwitchGrad(syntax);
+
+        /// <summary>
+        /// Whether some caller might run <paramref name="owner"/> with autograd off, read from the syntax: false proves
+        /// that grad at the entry of its body is never off because of a caller.
+        /// </summary>
+        public bool MayRunWithGradOff(ISymbol owner)
+            => owner is IMethodSymbol method && MayRunWithGradOff(method.OriginalDefinition, 0);
 
         /// <inheritdoc />
         public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
@@ -88,6 +111,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
                 || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
+                || !_callSyntax.MayReturnGradScope(declaration)
                 || !(ModelOf(declaration.SyntaxTree).GetOperation(declaration) is IMethodBodyOperation body))
             {
                 return null;
@@ -205,7 +229,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 foreach (var syntax in candidates)
                 {
-                    if ((syntax.SyntaxTree == tree) == sameTree && !_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) && Calls(syntax, method))
+                    if ((syntax.SyntaxTree == tree) == sameTree && !_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) && Calls(syntax, method))
                     {
                         return false;
                     }
@@ -215,7 +239,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var any = false;
             foreach (var syntax in candidates)
             {
-                if (!_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method))
+                if (!_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method))
                 {
                     continue;
                 }
@@ -249,7 +273,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             foreach (var syntax in CandidatesOf(method))
             {
-                if (!_callSyntax.Value.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
+                if (!_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
                 {
                     continue;
                 }
@@ -266,7 +290,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
-            => method.MethodKind == MethodKind.Constructor || _callSyntax.Value.MayRunWithGradOff(method.Name, depth, MaxDepth);
+            => method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);
 
         /// <summary>
         /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
@@ -593,8 +617,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The calls and creations written with the name of <paramref name="method"/>, bound or not.</summary>
         private ImmutableArray<SyntaxNode> CandidatesOf(IMethodSymbol method)
             => method.MethodKind == MethodKind.Constructor
-                ? _callSyntax.Value.CallsNamed(method.ContainingType.Name).AddRange(_callSyntax.Value.CallsNamed(CallSyntaxIndex.ImplicitCreation))
-                : _callSyntax.Value.CallsNamed(method.Name);
+                ? _callSyntax.CallsNamed(method.ContainingType.Name).AddRange(_callSyntax.CallsNamed(CallSyntaxIndex.ImplicitCreation))
+                : _callSyntax.CallsNamed(method.Name);
 
         /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
         private bool Calls(SyntaxNode syntax, IMethodSymbol method)

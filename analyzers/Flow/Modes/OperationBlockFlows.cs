@@ -1,34 +1,32 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
     /// The mode flows of an operation block — the member body and every lambda and local function in it — built only
-    /// when the block contains a call a rule cares about (the cheap gate keeps flow work off ordinary code).
+    /// when the block's facts say a rule could report there (the cheap gate keeps flow work off ordinary code).
     /// </summary>
     internal static class OperationBlockFlows
     {
+        /// <summary>The flows of the block, when <paramref name="wanted"/> accepts its facts; nothing otherwise.</summary>
         public static IEnumerable<(ModeFlowResult Flow, bool IsNested)> Of(
             OperationBlockAnalysisContext context,
             ModeFlowEngine engine,
-            Func<TorchCallKind, bool> isInteresting)
-            => Of(context, engine, operation => operation is IInvocationOperation invocation && isInteresting(engine.Symbols.Classify(invocation.TargetMethod)));
-
-        /// <summary>The flows of the blocks that contain an operation <paramref name="isInteresting"/> accepts.</summary>
-        public static IEnumerable<(ModeFlowResult Flow, bool IsNested)> Of(
-            OperationBlockAnalysisContext context,
-            ModeFlowEngine engine,
-            Func<IOperation, bool> isInteresting)
+            Func<BlockFacts, bool> wanted)
         {
+            if (context.OperationBlocks.IsEmpty || !wanted(engine.FactsOf(context)))
+            {
+                yield break;
+            }
+
             foreach (var block in context.OperationBlocks)
             {
-                if (!block.DescendantsAndSelf().Any(isInteresting))
+                // Bodies and initializers have flows; attributes and parameter defaults are constants.
+                if (!(block is IMethodBodyOperation || block is IConstructorBodyOperation || block is IBlockOperation
+                      || block is IFieldInitializerOperation || block is IPropertyInitializerOperation))
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -43,9 +44,6 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// </summary>
         public bool InheritsCallerMode { get; }
 
-        private static bool IsSubmoduleOfThis(ForwardPass pass)
-            => pass.Invocation.Instance?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ };
-
         /// <summary>
         /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
         /// known and holds no mode-dependent layer (DESIGN §4); mode rules report only where it does or may.
@@ -66,12 +64,16 @@ namespace TorchSharp.Analyzers.Rules.Inference
             _ => "this",
         };
 
-        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        /// <summary>
+        /// The forward passes of the block whose mode is its own business, when it has one and <paramref name="wanted"/>
+        /// accepts the block's facts (the rule's cheap gate).
+        /// </summary>
+        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted)
         {
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
-            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, kind => kind == TorchCallKind.Forward))
+            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && wanted(facts)))
             {
                 var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
                                    && InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol);
@@ -82,7 +84,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                         continue;
                     }
 
-                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward || (isModuleMember && IsSubmoduleOfThis(pass)));
+                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
                 }
             }
         }

@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// What one walk over an operation block (a member body with its lambdas and local functions) finds, shared by every
+    /// rule: each rule asks these cheap facts first and requests the block's control-flow graph and mode flow only when
+    /// it could report there.
+    /// </summary>
+    internal sealed class BlockFacts
+    {
+        /// <summary>A forward pass whose mode is this code's business: not through a submodule of <c>this</c> in a module class, not inside a module's own forward, not a loss.</summary>
+        public bool OwnForwardPass { get; private set; }
+
+        /// <summary>A <c>backward()</c> call.</summary>
+        public bool Backward { get; private set; }
+
+        /// <summary>An optimizer's <c>step()</c>.</summary>
+        public bool OptimizerStep { get; private set; }
+
+        /// <summary>An optimizer creation (<c>torch.optim.Adam(..)</c>, <c>new SGD(..)</c>).</summary>
+        public bool OptimizerCreation { get; private set; }
+
+        /// <summary>A lambda or local function, whose flow is analysed apart from the body's.</summary>
+        public bool NestedFunctions { get; private set; }
+
+        /// <summary>The member's syntax calls a grad switch (no_grad, inference_mode …) or a helper of this compilation that does.</summary>
+        public bool MaySwitchGrad { get; private set; }
+
+        public static BlockFacts Of(ISymbol owner, System.Collections.Immutable.ImmutableArray<IOperation> blocks, ModeFlowEngine engine)
+        {
+            var symbols = engine.Symbols;
+            var isOwnForward = owner is IMethodSymbol { Name: "forward" } method && symbols.IsModule(method.ContainingType);
+            var isModuleMember = !owner.IsStatic && symbols.IsModule(owner.ContainingType);
+            var facts = new BlockFacts { MaySwitchGrad = !blocks.IsEmpty && engine.MaySwitchGrad(blocks[0].Syntax) };
+            foreach (var block in blocks)
+            {
+                foreach (var operation in block.DescendantsAndSelf())
+                {
+                    switch (operation)
+                    {
+                        case IInvocationOperation invocation:
+                            facts.Add(invocation, symbols, engine, isOwnForward, isModuleMember);
+                            break;
+                        case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
+                            facts.OptimizerCreation = true;
+                            break;
+                        case IAnonymousFunctionOperation _:
+                        case ILocalFunctionOperation _:
+                            facts.NestedFunctions = true;
+                            break;
+                    }
+                }
+            }
+
+            return facts;
+        }
+
+        private void Add(IInvocationOperation invocation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
+        {
+            switch (symbols.Classify(invocation.TargetMethod))
+            {
+                case TorchCallKind.Forward:
+                    OwnForwardPass |= !isOwnForward
+                                      && !(isModuleMember && ForwardReceivers.IsSubmoduleOfThis(invocation))
+                                      && !(invocation.Instance?.Type is { } receiver && engine.Composition.IsLoss(receiver));
+                    break;
+                case TorchCallKind.Backward:
+                    Backward = true;
+                    break;
+                case TorchCallKind.OptimizerStep:
+                    OptimizerStep = true;
+                    break;
+                default:
+                    OptimizerCreation |= symbols.IsOptimizerCreation(invocation);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Who decides the mode of a forward pass's module.</summary>
+    internal static class ForwardReceivers
+    {
+        /// <summary>Whether the pass runs a field or property of <c>this</c>: its mode follows the owner's (DESIGN §4).</summary>
+        public static bool IsSubmoduleOfThis(IInvocationOperation pass)
+            => pass.Instance?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ };
+    }
+}
