@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -22,7 +23,8 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OptimizerCreation))
+            List<IOperation>? operations = null;
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OptimizerCreation && facts.MayChangeFreezing))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {
@@ -32,7 +34,8 @@ namespace TorchSharp.Analyzers.Rules
                     }
 
                     var optimizer = unfreeze.Stale[0];
-                    if (GrowsAfter(context, optimizer.Name, unfreeze.Syntax) || !StepsAfter(context, optimizer.Name, unfreeze.Syntax))
+                    operations ??= context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
+                    if (GrowsAfter(operations, optimizer.Name, unfreeze.Syntax) || !StepsAfter(operations, optimizer.Name, unfreeze.Syntax))
                     {
                         continue;
                     }
@@ -57,16 +60,15 @@ namespace TorchSharp.Analyzers.Rules
         /// Whether the optimizer may step after the unfreeze — <c>step()</c> on it, or it handed to a method — before it is
         /// replaced: an optimizer that never steps again cannot throw or skip anything (a new optimizer per stage).
         /// </summary>
-        private static bool StepsAfter(OperationBlockAnalysisContext context, string optimizerName, SyntaxNode unfreeze)
+        private static bool StepsAfter(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
         {
-            var operations = context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
             var replacements = operations.OfType<ISimpleAssignmentOperation>()
-                .Where(a => a.Target.Syntax.ToString() == optimizerName)
+                .Where(a => IsWritten(a.Target.Syntax, optimizerName))
                 .Select(a => a.Syntax)
                 .ToList();
             var uses = operations
-                .Where(o => (o is IInvocationOperation { TargetMethod.Name: "step" } step && step.Instance?.Syntax.ToString() == optimizerName)
-                            || (o is IArgumentOperation argument && argument.Value.Syntax.ToString() == optimizerName))
+                .Where(o => (o is IInvocationOperation { TargetMethod.Name: "step" } step && step.Instance != null && IsWritten(step.Instance.Syntax, optimizerName))
+                            || (o is IArgumentOperation argument && IsWritten(argument.Value.Syntax, optimizerName)))
                 .Select(o => o.Syntax);
             foreach (var use in uses)
             {
@@ -91,11 +93,15 @@ namespace TorchSharp.Analyzers.Rules
         /// Whether the body calls <c>add_param_group</c> on the optimizer after the unfreeze (later in the text, or in a loop
         /// around both): the usual way to hand it the newly trainable parameters. A heuristic, named on the rule's page.
         /// </summary>
-        private static bool GrowsAfter(OperationBlockAnalysisContext context, string optimizerName, SyntaxNode unfreeze)
-            => context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())
+        private static bool GrowsAfter(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
+            => operations
                 .OfType<IInvocationOperation>()
                 .Any(call => call.TargetMethod.Name == "add_param_group"
-                             && call.Instance?.Syntax.ToString() == optimizerName
+                             && call.Instance != null && IsWritten(call.Instance.Syntax, optimizerName)
                              && Loops.MayRunAfter(call.Syntax, unfreeze));
+
+        /// <summary>Whether <paramref name="syntax"/> is written as <paramref name="text"/> (the length is compared before any text is built).</summary>
+        private static bool IsWritten(SyntaxNode syntax, string text)
+            => syntax.Span.Length == text.Length && syntax.ToString() == text;
     }
 }

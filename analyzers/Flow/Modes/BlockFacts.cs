@@ -23,6 +23,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>An optimizer creation (<c>torch.optim.Adam(..)</c>, <c>new SGD(..)</c>).</summary>
         public bool OptimizerCreation { get; private set; }
 
+        /// <summary>A write of <c>requires_grad</c> (<c>p.requires_grad = false</c>, <c>p.requires_grad_(true)</c>): a freeze or unfreeze.</summary>
+        public bool WritesRequiresGrad { get; private set; }
+
+        /// <summary>A call to a method of this compilation that receives a module (whose summary may freeze, unfreeze or set its mode).</summary>
+        public bool PassesModuleToSource { get; private set; }
+
+        /// <summary>Whether parameters may be frozen or unfrozen here: written in the body, or by a helper given the module.</summary>
+        public bool MayChangeFreezing => WritesRequiresGrad || PassesModuleToSource;
+
         /// <summary>A lambda or local function, whose flow is analysed apart from the body's.</summary>
         public bool NestedFunctions { get; private set; }
 
@@ -47,6 +56,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
                             facts.OptimizerCreation = true;
                             break;
+                        case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
+                            facts.WritesRequiresGrad = true;
+                            break;
                         case IAnonymousFunctionOperation _:
                         case ILocalFunctionOperation _:
                             facts.NestedFunctions = true;
@@ -60,6 +72,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private void Add(IInvocationOperation invocation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
         {
+            var target = invocation.TargetMethod;
+            WritesRequiresGrad |= target.Name == "requires_grad_";
+            if (!PassesModuleToSource && !symbols.IsTorchSharp(target) && target.Locations.Length > 0 && target.Locations[0].IsInSource)
+            {
+                PassesModuleToSource = symbols.IsModule(invocation.Instance?.Type) || ReceivesModule(invocation, symbols);
+            }
+
             switch (symbols.Classify(invocation.TargetMethod))
             {
                 case TorchCallKind.Forward:
@@ -77,6 +96,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     OptimizerCreation |= symbols.IsOptimizerCreation(invocation);
                     break;
             }
+        }
+
+        private static bool ReceivesModule(IInvocationOperation invocation, TorchSymbols symbols)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (symbols.IsModule(argument.Value.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

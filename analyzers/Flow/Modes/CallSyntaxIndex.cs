@@ -24,17 +24,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
-        private readonly Compilation _compilation;
-        private readonly Lazy<ImmutableArray<(SyntaxTree Tree, string Text)>> _texts;
+        private readonly Lazy<ImmutableArray<SourceWords>> _texts;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
 
         public CallSyntaxIndex(Compilation compilation)
         {
-            _compilation = compilation;
-            _texts = new Lazy<ImmutableArray<(SyntaxTree, string)>>(
-                () => compilation.SyntaxTrees.Select(tree => (tree, tree.GetText().ToString())).ToImmutableArray(),
+            _texts = new Lazy<ImmutableArray<SourceWords>>(
+                () => compilation.SyntaxTrees.Select(SourceWords.Of).ToImmutableArray(),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -128,12 +126,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var implicitCreation = name == ImplicitCreation;
             var word = implicitCreation ? "new" : name;
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
-            foreach (var (tree, text) in _texts.Value)
+            foreach (var source in _texts.Value)
             {
+                if (!source.MayContain(word))
+                {
+                    continue;
+                }
+
+                var (tree, text) = (source.Tree, source.Text);
                 SyntaxNode? root = null;
                 for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
                 {
-                    if ((at > 0 && IsIdentifierPart(text[at - 1])) || (at + word.Length < text.Length && IsIdentifierPart(text[at + word.Length])))
+                    if ((at > 0 && SourceWords.IsWordChar(text[at - 1])) || (at + word.Length < text.Length && SourceWords.IsWordChar(text[at + word.Length])))
                     {
                         continue;
                     }
@@ -205,8 +209,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
         }
-
-        private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
         /// <summary>The member declaration (method, constructor, accessor's property, field …) that contains <paramref name="node"/>.</summary>
         private static SyntaxNode? EnclosingMember(SyntaxNode node)

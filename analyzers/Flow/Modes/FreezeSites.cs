@@ -20,13 +20,28 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public static Dictionary<SyntaxNode, FreezeSite> Scan(IOperation root, TorchSymbols symbols)
         {
             var sites = new Dictionary<SyntaxNode, FreezeSite>();
-            var moduleLoopVariables = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+            var loops = new List<IForEachLoopOperation>();
+            var writes = false;
             foreach (var operation in root.DescendantsAndSelf())
             {
                 if (operation is IForEachLoopOperation loop)
                 {
-                    ScanLoop(loop, symbols, sites, moduleLoopVariables);
+                    loops.Add(loop);
                 }
+
+                writes |= RequiresGradWrite(operation) != null;
+            }
+
+            // Most bodies never write requires_grad: nothing to find.
+            if (!writes)
+            {
+                return sites;
+            }
+
+            var moduleLoopVariables = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var loop in loops)
+            {
+                ScanLoop(loop, symbols, sites, moduleLoopVariables);
             }
 
             // Single parameters reached through a module: m.fc.weight.requires_grad = false.

@@ -27,7 +27,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
 
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
@@ -676,8 +675,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
-#pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does; models are cached per tree.
-        private SemanticModel ModelOf(SyntaxTree tree) => _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t));
+        // Not cached here: every host runs analyzers through CompilationWithAnalyzers, whose compilation hands out the
+        // driver's own cached model per tree (so bindings are shared with it) and drops it when the tree is done. Holding
+        // models ourselves would keep every bound tree alive for the whole compilation.
+#pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does.
+        private SemanticModel ModelOf(SyntaxTree tree) => _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>

@@ -61,7 +61,6 @@ namespace TorchSharp.Analyzers.Rules.Registration
     internal sealed class RegistrationAnalysis
     {
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<INamedTypeSymbol, ConstructionResult?> _results = new ConcurrentDictionary<INamedTypeSymbol, ConstructionResult?>(SymbolEqualityComparer.Default);
         private readonly object _derivedGate = new object();
         private ImmutableDictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>? _derived;
@@ -86,9 +85,9 @@ namespace TorchSharp.Analyzers.Rules.Registration
                    || Symbols.GenericModules.Contains(definition, SymbolEqualityComparer.Default);
         }
 
-#pragma warning disable RS1030 // The construction of a class runs through base constructors and helpers in other files; models are cached per tree.
+#pragma warning disable RS1030 // The construction of a class runs through base constructors and helpers in other files; the host's compilation caches models per tree.
         public SemanticModel? ModelOf(SyntaxTree tree)
-            => _compilation.ContainsSyntaxTree(tree) ? _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t)) : null;
+            => _compilation.ContainsSyntaxTree(tree) ? _compilation.GetSemanticModel(tree) : null;
 #pragma warning restore RS1030
 
         /// <summary>
