@@ -17,7 +17,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ModeFlowEngine engine,
             Func<BlockFacts, bool> wanted)
         {
-            if (context.OperationBlocks.IsEmpty || !wanted(engine.FactsOf(context)))
+            if (context.OperationBlocks.IsEmpty || !(engine.FactsOf(context) is { } facts) || !wanted(facts))
             {
                 yield break;
             }
@@ -31,7 +31,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                foreach (var (graph, isNested) in ControlFlowGraphs.SelfAndNested(context.GetControlFlowGraph(block)))
+                var root = context.GetControlFlowGraph(block);
+                if (!facts.NestedFunctions)
+                {
+                    // No lambda or local function: the graph's blocks need no search for nested graphs.
+                    yield return (engine.Analyze(root, false), false);
+                    continue;
+                }
+
+                foreach (var (graph, isNested) in ControlFlowGraphs.SelfAndNested(root))
                 {
                     yield return (engine.Analyze(graph, isNested), isNested);
                 }
