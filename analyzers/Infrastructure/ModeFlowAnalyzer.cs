@@ -15,7 +15,7 @@ namespace TorchSharp.Analyzers.Infrastructure
             {
                 if (!block.OperationBlocks.IsEmpty && TorchSymbols.For(block.Compilation) is { } symbols)
                 {
-                    Analyze(block, ModeFlowEngine.For(block.Compilation, symbols));
+                    Analyze(block, ModeFlowEngine.For(block.Compilation, symbols, block.Options));
                 }
             });
 

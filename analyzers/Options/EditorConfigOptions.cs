@@ -24,5 +24,11 @@ namespace TorchSharp.Analyzers.Options
 
             return defaultValue;
         }
+
+        /// <summary>Reads a boolean option of the whole compilation (a <c>.globalconfig</c>, or <c>is_global = true</c>).</summary>
+        public static bool GetGlobalBool(AnalyzerOptions options, string key, bool defaultValue)
+            => options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(Prefix + key, out var text) && bool.TryParse(text.Trim(), out var value)
+                ? value
+                : defaultValue;
     }
 }

@@ -21,14 +21,16 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
-            // An inference region needs grad switched off in this member or by a caller, or an inference method by name.
+            // An inference region needs grad switched off in this member or by a caller, or an inference method by name;
+            // a body whose every pass follows an eval() of its module, with nothing in between, needs no flow.
             var owner = context.OwningSymbol;
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             var options = context.Options;
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
-                facts => facts.MaySwitchGrad || InferenceMethodNames.Matches(options, tree, owner) || engine.MayRunWithGradOff(owner)))
+                facts => (facts.MaySwitchGrad || InferenceMethodNames.Matches(options, tree, owner) || engine.MayRunWithGradOff(owner))
+                         && !facts.EveryOwnPass(pass => engine.ModeIsProved(pass, train: false))))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
                 if (site.InheritsCallerMode || !(site.Pass.Module is { } mode)

@@ -27,7 +27,11 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var site in ForwardPassContext.Of(context, engine, facts => facts.OptimizerStep))
+            // A body whose every pass follows a train() of its module, or runs inside no_grad, needs no flow.
+            foreach (var site in ForwardPassContext.Of(
+                context,
+                engine,
+                facts => facts.OptimizerStep && !facts.EveryOwnPass(pass => engine.ModeIsProved(pass, train: true) || engine.GradIsProvedOff(pass))))
             {
                 // Deliberate eval-mode gradients (saliency, adversarial inputs, Grad-CAM) step no optimizer.
                 if (site.InheritsCallerMode || site.Pass.Grad.IsOff || !(site.Pass.Module is { } mode)

@@ -14,6 +14,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>A forward pass whose mode is this code's business: not through a submodule of <c>this</c> in a module class, not inside a module's own forward, not a loss.</summary>
         public bool OwnForwardPass { get; private set; }
 
+        /// <summary>
+        /// Whether <paramref name="proved"/> holds for every forward pass this code owns (see <see cref="OwnForwardPass"/>):
+        /// a rule whose silence is proved at each of them needs no flow.
+        /// </summary>
+        public bool EveryOwnPass(System.Func<IInvocationOperation, bool> proved)
+        {
+            foreach (var pass in _ownPasses)
+            {
+                if (!proved(pass))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private readonly System.Collections.Generic.List<IInvocationOperation> _ownPasses = new System.Collections.Generic.List<IInvocationOperation>();
+
         /// <summary>A <c>backward()</c> call.</summary>
         public bool Backward { get; private set; }
 
@@ -82,9 +101,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
             switch (symbols.Classify(invocation.TargetMethod))
             {
                 case TorchCallKind.Forward:
-                    OwnForwardPass |= !isOwnForward
-                                      && !(isModuleMember && ForwardReceivers.IsSubmoduleOfThis(invocation))
-                                      && !(invocation.Instance?.Type is { } receiver && engine.Composition.IsLoss(receiver));
+                    if (!isOwnForward && !(isModuleMember && ForwardReceivers.IsSubmoduleOfThis(invocation))
+                        && !(invocation.Instance?.Type is { } receiver && engine.Composition.IsLoss(receiver)))
+                    {
+                        OwnForwardPass = true;
+                        _ownPasses.Add(invocation);
+                    }
+
                     break;
                 case TorchCallKind.Backward:
                     Backward = true;

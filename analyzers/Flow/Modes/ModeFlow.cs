@@ -387,26 +387,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
-            public static Storage? StorageOf(IOperation operation)
-            {
-                switch (operation)
-                {
-                    case ILocalReferenceOperation local:
-                        return Storage.Of(local.Local);
-                    case IParameterReferenceOperation parameter:
-                        return Storage.Of(parameter.Parameter);
-                    case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation:
-                        return Storage.Of(field.Field);
-                    case IPropertyReferenceOperation property when property.Arguments.IsEmpty && (property.Instance is null || property.Instance is IInstanceReferenceOperation):
-                        return Storage.Of(property.Property);
-                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                        return Storage.This;
-                    case IFlowCaptureReferenceOperation capture:
-                        return Storage.Of(capture.Id);
-                    default:
-                        return null;
-                }
-            }
+            public static Storage? StorageOf(IOperation operation) => Storage.Referenced(operation);
 
             private void OnAssignment(IOperation target, IOperation value)
             {

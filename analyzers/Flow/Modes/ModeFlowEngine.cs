@@ -31,8 +31,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
 
-        private ModeFlowEngine(Compilation compilation, TorchSymbols symbols)
+        private ModeFlowEngine(Compilation compilation, TorchSymbols symbols, bool exhaustive)
         {
+            Exhaustive = exhaustive;
             _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
@@ -43,8 +44,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         public ModuleCompositionResolver Composition { get; }
 
-        public static ModeFlowEngine For(Compilation compilation, TorchSymbols symbols)
-            => Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols));
+        /// <summary>
+        /// <c>.globalconfig</c> key: when <c>true</c>, every shortcut that answers from syntax or skips a body's flow is off
+        /// and every body is analysed in full. The results are the same (tests check it); only slower. For checking.
+        /// </summary>
+        public const string ExhaustiveOption = "exhaustive_flow";
+
+        public static ModeFlowEngine For(Compilation compilation, TorchSymbols symbols, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options)
+            => Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols, Options.EditorConfigOptions.GetGlobalBool(options, ExhaustiveOption, defaultValue: false)));
+
+        /// <summary>Whether the shortcuts are off (<see cref="ExhaustiveOption"/>).</summary>
+        public bool Exhaustive { get; }
 
         /// <summary>
         /// The mode flow of a graph the driver gave (a member body) or one nested in it (a lambda or local function).
@@ -69,7 +79,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConditionalWeakTable<IOperation, BlockFacts> _facts = new ConditionalWeakTable<IOperation, BlockFacts>();
 
         /// <summary>Whether the syntax of the member that holds <paramref name="syntax"/> calls a grad switch, or a helper that does.</summary>
-        public bool MaySwitchGrad(SyntaxNode syntax) => _callSyntax.MaySwitchGrad(syntax);
+        public bool MaySwitchGrad(SyntaxNode syntax) => Exhaustive || _callSyntax.MaySwitchGrad(syntax);
 
         /// <summary>
         /// Whether some caller might run <paramref name="owner"/> with autograd off, read from the syntax: false proves
@@ -77,6 +87,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public bool MayRunWithGradOff(ISymbol owner)
             => owner is IMethodSymbol method && MayRunWithGradOff(method.OriginalDefinition, 0);
+
+        /// <summary>Whether autograd is off at <paramref name="pass"/> on every path, proved from the structure of the body (<see cref="SilenceProofs"/>).</summary>
+        public bool GradIsProvedOff(IInvocationOperation pass) => !Exhaustive && SilenceProofs.GradIsOff(pass, Symbols, _callSyntax);
+
+        /// <summary>Whether the module of <paramref name="pass"/> is proved to be in training (or eval) mode on every path (<see cref="SilenceProofs"/>).</summary>
+        public bool ModeIsProved(IInvocationOperation pass, bool train) => !Exhaustive && SilenceProofs.ModeIsSet(pass, train, Symbols);
 
         /// <inheritdoc />
         public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
@@ -110,7 +126,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
                 || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
-                || !_callSyntax.MayReturnGradScope(declaration)
+                || !(Exhaustive || _callSyntax.MayReturnGradScope(declaration))
                 || !(ModelOf(declaration.SyntaxTree).GetOperation(declaration) is IMethodBodyOperation body))
             {
                 return null;
@@ -228,7 +244,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 foreach (var syntax in candidates)
                 {
-                    if ((syntax.SyntaxTree == tree) == sameTree && !_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) && Calls(syntax, method))
+                    if ((syntax.SyntaxTree == tree) == sameTree && !CallerMayRunWithGradOff(syntax, depth) && Calls(syntax, method))
                     {
                         return false;
                     }
@@ -238,7 +254,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var any = false;
             foreach (var syntax in candidates)
             {
-                if (!_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method))
+                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method))
                 {
                     continue;
                 }
@@ -272,7 +288,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             foreach (var syntax in CandidatesOf(method))
             {
-                if (!_callSyntax.CallerMayRunWithGradOff(syntax, depth, MaxDepth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
+                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
                 {
                     continue;
                 }
@@ -289,7 +305,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
-            => method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);
+            => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);
+
+        private bool CallerMayRunWithGradOff(SyntaxNode call, int depth)
+            => Exhaustive || _callSyntax.CallerMayRunWithGradOff(call, depth, MaxDepth);
 
         /// <summary>
         /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
@@ -392,7 +411,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                if (MentionsOf(candidate).TryGetValue(member.Name, out var mention))
+                if (Exhaustive)
+                {
+                    mentioning.Add(candidate);
+                }
+                else if (MentionsOf(candidate).TryGetValue(member.Name, out var mention))
                 {
                     if (mention.SetsMode)
                     {
@@ -621,7 +644,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
         private bool Calls(SyntaxNode syntax, IMethodSymbol method)
-            => ArgumentCounts.Fit(syntax, method) && SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method);
+            => (Exhaustive || ArgumentCounts.Fit(syntax, method)) && SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method);
 
         /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>
         private (CallSite Site, IMethodSymbol Caller)? SiteAt(SyntaxNode syntax, int depth)

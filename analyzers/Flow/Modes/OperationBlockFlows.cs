@@ -17,7 +17,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ModeFlowEngine engine,
             Func<BlockFacts, bool> wanted)
         {
-            if (context.OperationBlocks.IsEmpty || !(engine.FactsOf(context) is { } facts) || !wanted(facts))
+            if (context.OperationBlocks.IsEmpty || !(engine.FactsOf(context) is { } facts) || !(engine.Exhaustive || wanted(facts)))
             {
                 yield break;
             }
@@ -32,7 +32,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 var root = context.GetControlFlowGraph(block);
-                if (!facts.NestedFunctions)
+                if (!facts.NestedFunctions && !engine.Exhaustive)
                 {
                     // No lambda or local function: the graph's blocks need no search for nested graphs.
                     yield return (engine.Analyze(root, false), false);

@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -31,6 +32,31 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public static Storage Of(CaptureId capture) => new Storage(null, capture, false);
 
         public static Storage This { get; } = new Storage(null, null, true);
+
+        /// <summary>
+        /// The storage <paramref name="operation"/> reads or writes: a local, a parameter, a field or parameterless property
+        /// of <c>this</c>, <c>this</c> itself, or a flow capture; null for anything else.
+        /// </summary>
+        public static Storage? Referenced(IOperation operation)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return Of(local.Local);
+                case IParameterReferenceOperation parameter:
+                    return Of(parameter.Parameter);
+                case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation:
+                    return Of(field.Field);
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty && (property.Instance is null || property.Instance is IInstanceReferenceOperation):
+                    return Of(property.Property);
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                    return This;
+                case IFlowCaptureReferenceOperation capture:
+                    return Of(capture.Id);
+                default:
+                    return null;
+            }
+        }
 
         public bool Equals(Storage other)
             => IsThis == other.IsThis

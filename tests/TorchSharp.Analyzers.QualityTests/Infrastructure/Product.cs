@@ -72,11 +72,16 @@ namespace TorchSharp.Analyzers.QualityTests.Infrastructure
     internal static class Analysis
     {
         /// <summary>Runs every analyzer of the product (fresh instances) over <paramref name="compilation"/>.</summary>
-        public static AnalysisResult Run(Compilation compilation, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default)
-            => RunAsync(compilation, concurrent, analyzers).GetAwaiter().GetResult();
+        public static AnalysisResult Run(Compilation compilation, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default, AnalyzerConfigOptionsProvider? options = null)
+            => RunAsync(compilation, concurrent, analyzers, options).GetAwaiter().GetResult();
 
         /// <inheritdoc cref="Run"/>
-        public static async Task<AnalysisResult> RunAsync(Compilation compilation, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default, CancellationToken cancellationToken = default)
+        public static async Task<AnalysisResult> RunAsync(
+            Compilation compilation,
+            bool concurrent = true,
+            ImmutableArray<DiagnosticAnalyzer> analyzers = default,
+            AnalyzerConfigOptionsProvider? configOptions = null,
+            CancellationToken cancellationToken = default)
         {
             if (analyzers.IsDefault)
             {
@@ -85,7 +90,7 @@ namespace TorchSharp.Analyzers.QualityTests.Infrastructure
 
             var exceptions = new ConcurrentQueue<string>();
             var options = new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                configOptions is null ? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty) : new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, configOptions),
                 onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue(analyzer.GetType().Name + ": " + exception),
                 concurrentAnalysis: concurrent,
                 logAnalyzerExecutionTime: false,

@@ -25,7 +25,7 @@ namespace TorchSharp.Analyzers.Tests.Flow
             var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == methodName);
             var body = (Microsoft.CodeAnalysis.Operations.IMethodBodyOperation)model.GetOperation(method)!;
             var symbols = TorchSymbols.For(compilation)!;
-            var engine = ModeFlowEngine.For(compilation, symbols);
+            var engine = ModeFlowEngine.For(compilation, symbols, new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty));
             return (engine.Analyze(ControlFlowGraph.Create(body), isNestedFunction: false), engine);
         }
 

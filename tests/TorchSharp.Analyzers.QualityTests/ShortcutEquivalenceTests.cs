@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using TorchSharp.Analyzers.QualityTests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchSharp.Analyzers.QualityTests
+{
+    /// <summary>
+    /// The analyzers answer many questions from syntax and skip the flow of bodies whose silence they can prove
+    /// (docs/performance.md). With <c>torchsharp_analyzers.exhaustive_flow = true</c> every shortcut is off and every body
+    /// is analysed in full; the diagnostics must be exactly the same, on the sample, ValidCode, every test source and
+    /// thousands of mutants.
+    /// </summary>
+    public class ShortcutEquivalenceTests
+    {
+        /// <summary>Mutants compared per run, in <see cref="Batches"/> theory cases (numbered apart from the never-throws mutants).</summary>
+        public const int MutantCount = 2000;
+
+        public const int Batches = 4;
+
+        private const int FirstMutant = 100_000;
+
+        private static readonly GlobalConfig Exhaustive = new(new Dictionary<string, string> { ["torchsharp_analyzers.exhaustive_flow"] = "true" });
+
+        private readonly ITestOutputHelper _output;
+
+        public ShortcutEquivalenceTests(ITestOutputHelper output) => _output = output;
+
+        public static TheoryData<int> MutantBatches()
+        {
+            var data = new TheoryData<int>();
+            for (var i = 0; i < Batches; i++)
+            {
+                data.Add(i);
+            }
+
+            return data;
+        }
+
+        [Fact]
+        public void SampleAndValidCode_SameDiagnosticsWithoutShortcuts()
+        {
+            var trees = Directory.GetFiles(Repository.PathOf("samples/TorchSharp.Analyzers.Sample"), "*.cs")
+                .Concat(Corpus.ValidCodeFiles())
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => Compilations.Parse(File.ReadAllText(f), f))
+                .ToList();
+            var difference = Compare(Compilations.Create("Shortcuts", trees), out var count);
+            Assert.True(difference is null, difference);
+            Assert.True(count > 0, "the sample and ValidCode produced no diagnostics, so the comparison proves nothing");
+        }
+
+        [Fact]
+        public void EveryTestSource_SameDiagnosticsWithoutShortcuts()
+        {
+            var failures = new ConcurrentQueue<string>();
+            var withDiagnostics = 0;
+            Parallel.ForEach(Corpus.All, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, source =>
+            {
+                if (Compare(Compilations.Create(source.Code, "Source.cs"), out var count) is { } difference)
+                {
+                    failures.Enqueue(source.Origin + ": " + difference);
+                }
+
+                if (count > 0)
+                {
+                    Interlocked.Increment(ref withDiagnostics);
+                }
+            });
+            _output.WriteLine($"{Corpus.All.Length} sources, {withDiagnostics} with diagnostics");
+            Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(5)));
+            Assert.True(withDiagnostics >= 100, $"only {withDiagnostics} test sources have diagnostics; the comparison proves little");
+        }
+
+        [Theory]
+        [MemberData(nameof(MutantBatches))]
+        public void MutatedSources_SameDiagnosticsWithoutShortcuts(int batch)
+        {
+            var corpus = Corpus.All;
+            var failures = new ConcurrentQueue<string>();
+            var withDiagnostics = 0;
+            var size = MutantCount / Batches;
+            Parallel.For(FirstMutant + (batch * size), FirstMutant + ((batch + 1) * size), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, number =>
+            {
+                var mutant = Mutations.Create(corpus, number);
+                if (Compare(Compilations.Create(mutant.Code, "Mutant.cs"), out var count) is { } difference)
+                {
+                    failures.Enqueue(mutant.Name + ": " + difference);
+                }
+
+                if (count > 0)
+                {
+                    Interlocked.Increment(ref withDiagnostics);
+                }
+            });
+            _output.WriteLine($"batch {batch}: {size} mutants, {withDiagnostics} with diagnostics");
+            Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(5)));
+            Assert.True(withDiagnostics >= size / 6, $"only {withDiagnostics} of {size} mutants have diagnostics; the comparison proves little");
+        }
+
+        /// <summary>Null when both runs report the same; otherwise what differs. <paramref name="count"/>: the diagnostics of the default run.</summary>
+        private static string? Compare(Compilation compilation, out int count)
+        {
+            var fast = Describe(Analysis.Run(compilation, concurrent: false));
+            var full = Describe(Analysis.Run(compilation, concurrent: false, options: Exhaustive));
+            count = fast.Count;
+            return fast.SequenceEqual(full)
+                ? null
+                : "with shortcuts only:" + Environment.NewLine + "    " + string.Join(Environment.NewLine + "    ", fast.Except(full))
+                  + Environment.NewLine + "exhaustive only:" + Environment.NewLine + "    " + string.Join(Environment.NewLine + "    ", full.Except(fast));
+        }
+
+        private static List<string> Describe(AnalysisResult result)
+            => result.Diagnostics
+                .Select(d => $"{d.Id} {d.Location.SourceTree?.FilePath}:{d.Location.SourceSpan} {d.GetMessage()}")
+                .OrderBy(s => s, StringComparer.Ordinal)
+                .ToList();
+    }
+}
