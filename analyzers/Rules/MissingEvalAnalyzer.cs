@@ -30,7 +30,7 @@ namespace TorchSharp.Analyzers.Rules
                 context,
                 engine,
                 facts => (facts.MaySwitchGrad || InferenceMethodNames.Matches(options, tree, owner) || engine.MayRunWithGradOff(owner))
-                         && !facts.EveryOwnPass(pass => engine.ModeIsProved(pass, train: false))))
+                         && !facts.EveryOwnPass(engine.NeverTrainingAt)))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
                 if (site.InheritsCallerMode || !(site.Pass.Module is { } mode)

@@ -94,6 +94,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether the module of <paramref name="pass"/> is proved to be in training (or eval) mode on every path (<see cref="SilenceProofs"/>).</summary>
         public bool ModeIsProved(IInvocationOperation pass, bool train) => !Exhaustive && SilenceProofs.ModeIsSet(pass, train, Symbols);
 
+        /// <summary>
+        /// Whether the module of <paramref name="pass"/> is proved never to be in training mode or in an unresolved entry
+        /// mode there: set to eval mode before it, or entering the body in a mode <see cref="ResolveEntry"/> resolves
+        /// without training mode while nothing in the body could take it out of eval mode.
+        /// </summary>
+        public bool NeverTrainingAt(IInvocationOperation pass)
+            => ModeIsProved(pass, train: false)
+               || (!Exhaustive && SilenceProofs.NothingChangesMode(pass, train: false, Symbols, out var entered)
+                   && (ResolveEntry(ModeFact.Entry(entered!)).Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0);
+
         /// <inheritdoc />
         public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
         {

@@ -27,7 +27,34 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
-            return FindPreceding(pass, statement => SetsMode(statement, module, train, symbols), operation => MayChangeMode(operation, module, symbols));
+            return FindPreceding(pass, statement => SetsMode(statement, module, train, symbols), operation => MayChangeMode(operation, module, train, symbols));
+        }
+
+        /// <summary>
+        /// Whether nothing in the whole body could take the module of <paramref name="pass"/> out of eval mode (or
+        /// training mode, for <paramref name="train"/>) or replace it: the module then enters the pass in the mode it
+        /// entered the body with, possibly switched to the wanted one. <paramref name="entered"/> is the parameter, field
+        /// or property whose entry mode that is.
+        /// </summary>
+        public static bool NothingChangesMode(IInvocationOperation pass, bool train, TorchSymbols symbols, out ISymbol? entered)
+        {
+            entered = null;
+            if (pass.Instance is null || !(Storage.Referenced(pass.Instance.SkipConversions()) is Storage module)
+                || module.IsThis || !module.HasEntryValue || pass.EnclosingFunction() != null)
+            {
+                return false;
+            }
+
+            foreach (var operation in pass.Root().DescendantsAndSelf())
+            {
+                if (MayChangeMode(operation, module, train, symbols))
+                {
+                    return false;
+                }
+            }
+
+            entered = module.Symbol;
+            return entered != null;
         }
 
         /// <summary>
@@ -127,38 +154,55 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         /// <summary>
-        /// Whether <paramref name="operation"/> might change some module's mode as the flow sees it (conservatively): an
-        /// eval()/train(..) call on anything (an alias shares the mode), a call of code other than TorchSharp's, or a
-        /// creation, given a module, a write to the module's storage or of a module value, a goto.
+        /// Whether <paramref name="operation"/> might take some module out of eval mode (or training mode, for
+        /// <paramref name="train"/>) as the flow sees it, conservatively: a train(..) (or eval()) call on anything, since an
+        /// alias shares the mode; a call of code other than TorchSharp's, or a creation, given a module; a write to the
+        /// module's storage; a goto.
         /// </summary>
-        private static bool MayChangeMode(IOperation operation, Storage module, TorchSymbols symbols)
+        private static bool MayChangeMode(IOperation operation, Storage module, bool train, TorchSymbols symbols)
         {
             switch (operation)
             {
                 case IInvocationOperation call:
-                    var kind = symbols.Classify(call.TargetMethod);
-                    if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train)
+                    switch (symbols.Classify(call.TargetMethod))
                     {
-                        return true;
+                        case TorchCallKind.Eval:
+                            return train;
+                        case TorchCallKind.Train:
+                            return call.ConstantBoolArgument() != train;
+                        case TorchCallKind.Forward:
+                            return false;
                     }
 
-                    return !symbols.IsTorchSharp(call.TargetMethod) && kind != TorchCallKind.Forward
+                    return !symbols.IsTorchSharp(call.TargetMethod)
                            && (symbols.IsModule(call.Instance?.Type) || ReceivesModule(call.Arguments, symbols));
                 case IObjectCreationOperation creation:
                     return ReceivesModule(creation.Arguments, symbols);
-                case IDeconstructionAssignmentOperation _:
-                    return true;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    return RefersTo(deconstruction.Target, module);
                 case IAssignmentOperation assignment:
-                    return symbols.IsModule(assignment.Value.Type)
-                           || (Storage.Referenced(assignment.Target.SkipConversions()) is Storage written && written.Equals(module));
-                case IArgumentOperation argument when argument.Parameter?.RefKind != RefKind.None && argument.Parameter?.RefKind != RefKind.In:
-                    return true;
+                    return RefersTo(assignment.Target, module);
+                case IArgumentOperation argument when argument.Parameter != null && argument.Parameter.RefKind != RefKind.None && argument.Parameter.RefKind != RefKind.In:
+                    return RefersTo(argument.Value, module);
                 case IBranchOperation { BranchKind: BranchKind.GoTo }:
                 case ILabeledOperation _:
                     return true;
                 default:
                     return false;
             }
+        }
+
+        private static bool RefersTo(IOperation target, Storage module)
+        {
+            foreach (var operation in target.DescendantsAndSelf())
+            {
+                if (Storage.Referenced(operation) is Storage referenced && referenced.Equals(module))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool ReceivesModule(ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)

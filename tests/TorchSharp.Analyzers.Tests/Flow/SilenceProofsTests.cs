@@ -42,6 +42,8 @@ class C
         [InlineData("p.eval(); for (var i = 0; i < n; i++) { x = p.call(x); p.train(); } return x;", false)]
         [InlineData("p.eval(); Func<Tensor> f = () => p.call(x); return f();", false)]
         [InlineData("p.train(); return p.call(x);", false)]
+        [InlineData("p.eval(); var q = p; q.eval(); return p.call(x);", true)]
+        [InlineData("p.eval(); int.TryParse(\"1\", out var k); return p.call(x);", true)]
         public async Task EvalMode(string body, bool proved)
             => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.ModeIsSet(pass, train: false, symbols)));
 
@@ -51,6 +53,8 @@ class C
         [InlineData("p.train(); p = null; return p.call(x);", false)]
         [InlineData("p.train(); p.eval(); return p.call(x);", false)]
         [InlineData("p.train(flag); return p.call(x);", false)]
+        [InlineData("p.train(); var (a, b) = (1, 2); return p.call(x);", true)]
+        [InlineData("p.train(); (p, n) = (p, 1); return p.call(x);", false)]
         public async Task TrainingMode(string body, bool proved)
             => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.ModeIsSet(pass, train: true, symbols)));
 
@@ -66,6 +70,15 @@ class C
         [InlineData("using (torch.no_grad()) { } return p.call(x);", false)]
         public async Task GradOff(string body, bool proved)
             => Assert.Equal(proved, await Prove(body, (pass, symbols, index) => SilenceProofs.GradIsOff(pass, symbols, index)));
+
+        [Theory]
+        [InlineData("using (torch.no_grad()) { return p.call(x); }", true)]
+        [InlineData("p.eval(); return p.call(x);", true)]
+        [InlineData("MakeTrain(p); return p.call(x);", false)]
+        [InlineData("if (flag) { p.train(); } return p.call(x);", false)]
+        [InlineData("var local = p; return local.call(x);", false)]
+        public async Task EntryModeUnchanged(string body, bool proved)
+            => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.NothingChangesMode(pass, train: false, symbols, out var entered) && entered!.Name == "p"));
 
         private static async Task<bool> Prove(string body, System.Func<IInvocationOperation, TorchSymbols, CallSyntaxIndex, bool> proof)
         {
