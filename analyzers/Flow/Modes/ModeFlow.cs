@@ -106,15 +106,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             // An entry value that one path never touched still has its entry mode on that path.
-            foreach (var id in modes.Keys.ToList())
+            JoinEntryModesOnlyIn(left.Modes, right.Modes, modes, left, right);
+            JoinEntryModesOnlyIn(right.Modes, left.Modes, modes, left, right);
+
+            // Without LINQ: a join runs at every merge of every fixpoint iteration.
+            var storages = new List<Storage>(left.Values.Count + right.Values.Count);
+            foreach (var pair in left.Values)
             {
-                if (IsEntryId(id) && (!left.Modes.ContainsKey(id) || !right.Modes.ContainsKey(id)))
+                storages.Add(pair.Key);
+            }
+
+            foreach (var pair in right.Values)
+            {
+                if (!left.Values.ContainsKey(pair.Key))
                 {
-                    modes[id] = ModeIn(left, id).Join(ModeIn(right, id));
+                    storages.Add(pair.Key);
                 }
             }
 
-            foreach (var storage in left.Values.Keys.Union(right.Values.Keys).ToList())
+            foreach (var storage in storages)
             {
                 var leftId = ValueIn(left, storage);
                 var rightId = ValueIn(right, storage);
@@ -149,18 +159,26 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var freezes = left.Freezes.ToBuilder();
-            foreach (var id in left.Freezes.Keys.Union(right.Freezes.Keys).ToList())
+            foreach (var pair in right.Freezes)
             {
-                freezes[id] = FreezeIn(left, id).Join(FreezeIn(right, id));
+                freezes[pair.Key] = FreezeIn(left, pair.Key).Join(pair.Value);
             }
 
-            foreach (var storage in values.Keys.ToList())
+            foreach (var pair in left.Freezes)
+            {
+                if (!right.Freezes.ContainsKey(pair.Key))
+                {
+                    freezes[pair.Key] = pair.Value.Join(FreezeIn(right, pair.Key));
+                }
+            }
+
+            foreach (var storage in storages)
             {
                 // A merged value's parameters may be frozen as either value's were.
-                if (IsMergeId(values[storage]))
+                if (values.TryGetValue(storage, out var held) && IsMergeId(held))
                 {
                     var merged = FreezeIn(left, ValueIn(left, storage)).Join(FreezeIn(right, ValueIn(right, storage)));
-                    freezes[values[storage]] = freezes.TryGetValue(values[storage], out var existing) ? existing.Join(merged) : merged;
+                    freezes[held] = freezes.TryGetValue(held, out var existing) ? existing.Join(merged) : merged;
                 }
             }
 
@@ -171,6 +189,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable(), freezes.ToImmutable(), optimizers.ToImmutable());
+        }
+
+        private void JoinEntryModesOnlyIn(
+            ImmutableDictionary<int, ModeFact> some,
+            ImmutableDictionary<int, ModeFact> other,
+            ImmutableDictionary<int, ModeFact>.Builder modes,
+            ModeState left,
+            ModeState right)
+        {
+            foreach (var pair in some)
+            {
+                if (IsEntryId(pair.Key) && !other.ContainsKey(pair.Key))
+                {
+                    modes[pair.Key] = ModeIn(left, pair.Key).Join(ModeIn(right, pair.Key));
+                }
+            }
         }
 
         private void AddEntryMode(ImmutableDictionary<int, ModeFact>.Builder modes, ModeState state, Storage storage, int id)
