@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Symbols;
@@ -37,15 +38,18 @@ namespace TorchSharp.Analyzers.Rules
             ImmutableArray.Create(Descriptors.UndisposedGradModeScope);
 
         private protected override void Register(CompilationStartAnalysisContext context)
-            => context.RegisterOperationAction(
-                c =>
+            => context.RegisterOperationBlockStartAction(start =>
+            {
+                // Only members whose text calls a grad switch can hold one: the others register nothing, so their
+                // invocations cost no callback at all.
+                if (start.OperationBlocks.IsEmpty || !(TorchSymbols.For(start.Compilation) is { } symbols)
+                    || !ModeFlowEngine.For(start.Compilation, symbols, start.Options).MaySwitchGrad(start.OperationBlocks[0].Syntax))
                 {
-                    if (TorchSymbols.For(c.Compilation) is { } symbols)
-                    {
-                        AnalyzeInvocation(c, symbols);
-                    }
-                },
-                OperationKind.Invocation);
+                    return;
+                }
+
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
+            });
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, TorchSymbols symbols)
         {

@@ -65,28 +65,37 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var facts = new BlockFacts { MaySwitchGrad = !blocks.IsEmpty && engine.MaySwitchGrad(blocks[0].Syntax) };
             foreach (var block in blocks)
             {
-                foreach (var operation in block.DescendantsAndSelf())
-                {
-                    switch (operation)
-                    {
-                        case IInvocationOperation invocation:
-                            facts.Add(invocation, symbols, engine, isOwnForward, isModuleMember);
-                            break;
-                        case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
-                            facts.OptimizerCreation = true;
-                            break;
-                        case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
-                            facts.WritesRequiresGrad = true;
-                            break;
-                        case IAnonymousFunctionOperation _:
-                        case ILocalFunctionOperation _:
-                            facts.NestedFunctions = true;
-                            break;
-                    }
-                }
+                facts.Walk(block, symbols, engine, isOwnForward, isModuleMember);
             }
 
             return facts;
+        }
+
+        // Recursion over ChildOperations (a struct enumerator): every block of the compilation is walked once, so the
+        // walk allocates nothing per operation.
+        private void Walk(IOperation operation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    Add(invocation, symbols, engine, isOwnForward, isModuleMember);
+                    break;
+                case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
+                    OptimizerCreation = true;
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
+                    WritesRequiresGrad = true;
+                    break;
+                case IAnonymousFunctionOperation _:
+                case ILocalFunctionOperation _:
+                    NestedFunctions = true;
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                Walk(child, symbols, engine, isOwnForward, isModuleMember);
+            }
         }
 
         private void Add(IInvocationOperation invocation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
