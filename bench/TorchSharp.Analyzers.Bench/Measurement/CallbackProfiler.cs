@@ -192,7 +192,7 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 => _inner.RegisterSymbolAction(_p.Timed(_name, "Symbol", action, c => c.Symbol), symbolKinds);
 
             public override void RegisterSymbolStartAction(Action<SymbolStartAnalysisContext> action, SymbolKind symbolKind)
-                => _inner.RegisterSymbolStartAction(_p.Timed(_name, "SymbolStart", action, c => c.Symbol), symbolKind);
+                => _inner.RegisterSymbolStartAction(_p.Timed<SymbolStartAnalysisContext>(_name, "SymbolStart", c => action(new SymbolStartContext(c, _p, _name)), c => c.Symbol), symbolKind);
 
             public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action)
                 => _inner.RegisterCodeBlockStartAction(_p.Timed(_name, "CodeBlockStart", action, c => c.OwningSymbol));
@@ -210,7 +210,7 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 => _inner.RegisterSyntaxNodeAction(_p.Timed(_name, "SyntaxNode", action, c => c.ContainingSymbol), syntaxKinds);
 
             public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action)
-                => _inner.RegisterOperationBlockStartAction(_p.Timed(_name, "OperationBlockStart", action, c => c.OwningSymbol));
+                => _inner.RegisterOperationBlockStartAction(_p.Timed<OperationBlockStartAnalysisContext>(_name, "OperationBlockStart", c => action(new BlockStartContext(c, _p, _name)), c => c.OwningSymbol));
 
             public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action)
                 => _inner.RegisterOperationBlockAction(_p.Timed(_name, "OperationBlock", action, c => c.OwningSymbol));
@@ -244,7 +244,7 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 => _inner.RegisterSymbolAction(_p.Timed(_name, "Symbol", action, c => c.Symbol), symbolKinds);
 
             public override void RegisterSymbolStartAction(Action<SymbolStartAnalysisContext> action, SymbolKind symbolKind)
-                => _inner.RegisterSymbolStartAction(_p.Timed(_name, "SymbolStart", action, c => c.Symbol), symbolKind);
+                => _inner.RegisterSymbolStartAction(_p.Timed<SymbolStartAnalysisContext>(_name, "SymbolStart", c => action(new SymbolStartContext(c, _p, _name)), c => c.Symbol), symbolKind);
 
             public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action)
                 => _inner.RegisterCodeBlockStartAction(_p.Timed(_name, "CodeBlockStart", action, c => c.OwningSymbol));
@@ -262,7 +262,7 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 => _inner.RegisterSyntaxNodeAction(_p.Timed(_name, "SyntaxNode", action, c => c.ContainingSymbol), syntaxKinds);
 
             public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action)
-                => _inner.RegisterOperationBlockStartAction(_p.Timed(_name, "OperationBlockStart", action, c => c.OwningSymbol));
+                => _inner.RegisterOperationBlockStartAction(_p.Timed<OperationBlockStartAnalysisContext>(_name, "OperationBlockStart", c => action(new BlockStartContext(c, _p, _name)), c => c.OwningSymbol));
 
             public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action)
                 => _inner.RegisterOperationBlockAction(_p.Timed(_name, "OperationBlock", action, c => c.OwningSymbol));
@@ -270,7 +270,80 @@ namespace TorchSharp.Analyzers.Bench.Measurement
             public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds)
                 => _inner.RegisterOperationAction(_p.Timed(_name, "Operation", action, c => c.ContainingSymbol), operationKinds);
         }
-    }
+    
+        /// <summary>
+        /// Forwards the registrations made in a symbol's scope (its members' blocks and operations, the symbol's end),
+        /// timing each action: work done there is ours too.
+        /// </summary>
+        private sealed class SymbolStartContext : SymbolStartAnalysisContext
+        {
+            private readonly SymbolStartAnalysisContext _inner;
+            private readonly CallbackProfiler _p;
+            private readonly string _name;
+
+            // The constructors that take the driver's internals are not public; the obsolete ones still work for a wrapper
+            // that forwards every registration to the real context.
+#pragma warning disable CS0618
+            public SymbolStartContext(SymbolStartAnalysisContext inner, CallbackProfiler profiler, string name)
+                : base(inner.Symbol, inner.Compilation, inner.Options, inner.CancellationToken)
+#pragma warning restore CS0618
+            {
+                _inner = inner;
+                _p = profiler;
+                _name = name;
+            }
+
+            public override void RegisterSymbolEndAction(Action<SymbolAnalysisContext> action)
+                => _inner.RegisterSymbolEndAction(_p.Timed(_name, "SymbolEnd", action, c => c.Symbol));
+
+            public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action)
+                => _inner.RegisterCodeBlockStartAction(_p.Timed(_name, "CodeBlockStart", action, c => c.OwningSymbol));
+
+            public override void RegisterCodeBlockAction(Action<CodeBlockAnalysisContext> action)
+                => _inner.RegisterCodeBlockAction(_p.Timed(_name, "CodeBlock", action, c => c.OwningSymbol));
+
+            public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action)
+                => _inner.RegisterOperationBlockStartAction(_p.Timed<OperationBlockStartAnalysisContext>(_name, "OperationBlockStart", c => action(new BlockStartContext(c, _p, _name)), c => c.OwningSymbol));
+
+            public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action)
+                => _inner.RegisterOperationBlockAction(_p.Timed(_name, "OperationBlock", action, c => c.OwningSymbol));
+
+            public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds)
+                => _inner.RegisterOperationAction(_p.Timed(_name, "Operation", action, c => c.ContainingSymbol), operationKinds);
+
+            public override void RegisterSyntaxNodeAction<TLanguageKindEnum>(Action<SyntaxNodeAnalysisContext> action, ImmutableArray<TLanguageKindEnum> syntaxKinds)
+                => _inner.RegisterSyntaxNodeAction(_p.Timed(_name, "SyntaxNode", action, c => c.ContainingSymbol), syntaxKinds);
+        }
+
+        /// <summary>
+        /// Forwards the registrations made at the start of an operation block, timing each action. (Its
+        /// GetControlFlowGraph is not forwarded: no analyzer of ours asks for a graph at block start.)
+        /// </summary>
+        private sealed class BlockStartContext : OperationBlockStartAnalysisContext
+        {
+            private readonly OperationBlockStartAnalysisContext _inner;
+            private readonly CallbackProfiler _p;
+            private readonly string _name;
+
+            // The constructors that take the driver's internals are not public; the obsolete ones still work for a wrapper
+            // that forwards every registration to the real context.
+#pragma warning disable CS0618
+            public BlockStartContext(OperationBlockStartAnalysisContext inner, CallbackProfiler profiler, string name)
+                : base(inner.OperationBlocks, inner.OwningSymbol, inner.Compilation, inner.Options, inner.CancellationToken)
+#pragma warning restore CS0618
+            {
+                _inner = inner;
+                _p = profiler;
+                _name = name;
+            }
+
+            public override void RegisterOperationBlockEndAction(Action<OperationBlockAnalysisContext> action)
+                => _inner.RegisterOperationBlockEndAction(_p.Timed(_name, "OperationBlockEnd", action, c => c.OwningSymbol));
+
+            public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds)
+                => _inner.RegisterOperationAction(_p.Timed(_name, "Operation", action, c => c.ContainingSymbol), operationKinds);
+        }
+}
 
     /// <summary>One of the slowest methods of a profile.</summary>
     internal sealed record SlowSymbol(string Method, int Lines, TimeSpan Cpu, string TopAnalyzer, TimeSpan TopAnalyzerCpu, string Path);
