@@ -24,7 +24,7 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             List<IOperation>? operations = null;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OptimizerCreation && facts.MayChangeFreezing))
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.FilteredOptimizer && facts.MayChangeFreezing))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {

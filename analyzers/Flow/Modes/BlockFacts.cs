@@ -42,6 +42,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>An optimizer creation (<c>torch.optim.Adam(..)</c>, <c>new SGD(..)</c>).</summary>
         public bool OptimizerCreation { get; private set; }
 
+        /// <summary>An optimizer built over a module's <c>parameters()</c> as they are (TORCH003's concern).</summary>
+        public bool UnfilteredOptimizer { get; private set; }
+
+        /// <summary>An optimizer built over the trainable parameters only (<c>.Where(p => p.requires_grad)</c>; TORCH004's concern).</summary>
+        public bool FilteredOptimizer { get; private set; }
+
         /// <summary>A write of <c>requires_grad</c> (<c>p.requires_grad = false</c>, <c>p.requires_grad_(true)</c>): a freeze or unfreeze.</summary>
         public bool WritesRequiresGrad { get; private set; }
 
@@ -81,7 +87,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     Add(invocation, symbols, engine, isOwnForward, isModuleMember);
                     break;
                 case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
-                    OptimizerCreation = true;
+                    AddOptimizer(creation.Arguments, symbols);
                     break;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
                     WritesRequiresGrad = true;
@@ -125,8 +131,27 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     OptimizerStep = true;
                     break;
                 default:
-                    OptimizerCreation |= symbols.IsOptimizerCreation(invocation);
+                    if (symbols.IsOptimizerCreation(invocation))
+                    {
+                        AddOptimizer(invocation.Arguments, symbols);
+                    }
+
                     break;
+            }
+        }
+
+        private void AddOptimizer(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)
+        {
+            OptimizerCreation = true;
+            if (arguments.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var (_, input) in OptimizerInputs.Of(arguments[0].Value, symbols))
+            {
+                UnfilteredOptimizer |= input == OptimizerInput.Unfiltered;
+                FilteredOptimizer |= input != OptimizerInput.Unfiltered;
             }
         }
 

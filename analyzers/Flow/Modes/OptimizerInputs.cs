@@ -58,15 +58,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
             => operation is IInvocationOperation { TargetMethod.IsExtensionMethod: true } invocation
                && invocation.Arguments.Length > 0
                && names.Contains(invocation.TargetMethod.Name)
-               && invocation.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq"
+               && IsSystemLinq(invocation.TargetMethod.ContainingNamespace)
                 ? invocation
                 : null;
+
+        // By names, not display strings: this runs for every optimizer creation of every body.
+        private static bool IsSystemLinq(INamespaceSymbol? ns)
+            => ns is { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         private static bool IsInsideLinq(IOperation operation, IOperation root)
         {
             for (var current = operation.Parent; current != null && current != root.Parent; current = current.Parent)
             {
-                if (current is IInvocationOperation { TargetMethod.IsExtensionMethod: true } linq && linq.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq")
+                if (current is IInvocationOperation { TargetMethod.IsExtensionMethod: true } linq && IsSystemLinq(linq.TargetMethod.ContainingNamespace))
                 {
                     return true;
                 }
