@@ -7,16 +7,17 @@ namespace TorchSharp.Analyzers.Flow
     /// The text of one syntax tree with the hashes of the words (identifier-like runs of letters, digits and '_') it
     /// contains, so that a search for a name skips, in one set lookup, every file that does not contain it. A hash
     /// collision only costs a scan of a file that turns out not to hold the name; a word the set lacks is never there.
+    /// The set is built on the first lookup: a few searches are cheaper as plain scans of the text.
     /// </summary>
     internal sealed class SourceWords
     {
-        private readonly HashSet<int> _wordHashes;
+        private readonly System.Lazy<HashSet<int>> _wordHashes;
 
-        private SourceWords(SyntaxTree tree, string text, HashSet<int> wordHashes)
+        private SourceWords(SyntaxTree tree, string text)
         {
             Tree = tree;
             Text = text;
-            _wordHashes = wordHashes;
+            _wordHashes = new System.Lazy<HashSet<int>>(() => HashWords(text), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public SyntaxTree Tree { get; }
@@ -24,11 +25,12 @@ namespace TorchSharp.Analyzers.Flow
         public string Text { get; }
 
         /// <summary>Whether the text may contain <paramref name="word"/> as a whole word (false proves it does not).</summary>
-        public bool MayContain(string word) => _wordHashes.Contains(Hash(word, 0, word.Length));
+        public bool MayContain(string word) => _wordHashes.Value.Contains(Hash(word, 0, word.Length));
 
-        public static SourceWords Of(SyntaxTree tree)
+        public static SourceWords Of(SyntaxTree tree) => new SourceWords(tree, tree.GetText().ToString());
+
+        private static HashSet<int> HashWords(string text)
         {
-            var text = tree.GetText().ToString();
             var hashes = new HashSet<int>();
             var start = -1;
             for (var i = 0; i <= text.Length; i++)
@@ -45,7 +47,7 @@ namespace TorchSharp.Analyzers.Flow
                 }
             }
 
-            return new SourceWords(tree, text, hashes);
+            return hashes;
         }
 
         /// <summary>Whether <paramref name="c"/> can be part of an identifier.</summary>

@@ -38,7 +38,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
-        public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
+        public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: true));
+
+        // The grad switches and the helpers that return them are looked up in every compilation, by a handful of names:
+        // plain scans of the text, without building the files' word sets.
+        private ImmutableArray<SyntaxNode> SwitchCallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: false));
 
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>
@@ -89,7 +93,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var helperDeclarations = new HashSet<SyntaxNode>();
             foreach (var name in GradSwitchNames)
             {
-                foreach (var call in CallsNamed(name))
+                foreach (var call in SwitchCallsNamed(name))
                 {
                     if (EnclosingMember(call) is { } member)
                     {
@@ -106,7 +110,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             // A helper that returns a grad scope (IDisposable NoGrad() => torch.no_grad()) switches grad off in its callers.
             foreach (var helper in helpers)
             {
-                foreach (var call in CallsNamed(helper))
+                foreach (var call in SwitchCallsNamed(helper))
                 {
                     if (EnclosingMember(call) is { } member)
                     {
@@ -121,14 +125,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether <paramref name="declaration"/> returns what a grad switch returns somewhere (a helper such as <c>NoGrad() => torch.no_grad()</c>).</summary>
         public bool MayReturnGradScope(SyntaxNode declaration) => _gradSwitching.Value.Helpers.Contains(declaration);
 
-        private ImmutableArray<SyntaxNode> FindCalls(string name)
+        private ImmutableArray<SyntaxNode> FindCalls(string name, bool useWordSets)
         {
             var implicitCreation = name == ImplicitCreation;
             var word = implicitCreation ? "new" : name;
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                if (!source.MayContain(word))
+                if (useWordSets && !source.MayContain(word))
                 {
                     continue;
                 }
