@@ -62,9 +62,11 @@ namespace TorchSharp.Analyzers.Rules
         /// </summary>
         private static bool StepsAfter(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
         {
-            var replacements = operations.OfType<ISimpleAssignmentOperation>()
-                .Where(a => IsWritten(a.Target.Syntax, optimizerName))
-                .Select(a => a.Syntax)
+            // A new optimizer assigned to the variable, or a declaration of it run again (inside a loop), replaces it.
+            var replacements = operations
+                .Where(o => (o is ISimpleAssignmentOperation assignment && IsWritten(assignment.Target.Syntax, optimizerName))
+                            || (o is IVariableDeclaratorOperation { Initializer: { } } declarator && declarator.Symbol.Name == optimizerName))
+                .Select(o => o.Syntax)
                 .ToList();
             var uses = operations
                 .Where(o => (o is IInvocationOperation { TargetMethod.Name: "step" } step && step.Instance != null && IsWritten(step.Instance.Syntax, optimizerName))

@@ -140,6 +140,34 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     }"));
 
         [Fact]
+        public Task OptimizerDeclaredPerStageInsideTheLoop_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void FineTune(string[] stages)
+    {" + FreezeEncoder + @"
+        foreach (var stage in stages)
+        {
+            model.encoder.weight.requires_grad = true;
+            var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+            optimizer.step();
+        }
+    }"));
+
+        [Fact]
+        public Task OptimizerDeclaredInsideTheLoopButSteppedBeforeItIsRebuilt_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void FineTune(string[] stages)
+    {" + FreezeEncoder + @"
+        optim.Optimizer previous = null;
+        foreach (var stage in stages)
+        {
+            var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+            {|#0:model.encoder.weight.requires_grad = true|};
+            optimizer.step();
+            previous = optimizer;
+        }
+    }"), Expect(0, "model", "optimizer", 30, Materialized));
+
+        [Fact]
         public Task StaleOptimizerNeverSteppedAgain_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     void FineTune()
