@@ -51,6 +51,29 @@ namespace TorchSharp.Analyzers.Flow
                 ? value
                 : (bool?)null;
 
+        /// <summary>
+        /// Whether <paramref name="operation"/> or any operation under it satisfies <paramref name="predicate"/>: a
+        /// recursion over ChildOperations (a struct enumerator) that stops at the first match and allocates nothing,
+        /// for the walks that run on every body.
+        /// </summary>
+        public static bool AnyInTree(this IOperation operation, System.Func<IOperation, bool> predicate)
+        {
+            if (predicate(operation))
+            {
+                return true;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                if (child.AnyInTree(predicate))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member body itself.</summary>
         public static IOperation? EnclosingFunction(this IOperation operation)
         {

@@ -45,12 +45,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
-            foreach (var operation in pass.Root().DescendantsAndSelf())
+            if (pass.Root().AnyInTree(operation => MayChangeMode(operation, module, train, symbols)))
             {
-                if (MayChangeMode(operation, module, train, symbols))
-                {
-                    return false;
-                }
+                return false;
             }
 
             entered = module.Symbol;
@@ -125,12 +122,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             for (var i = from; i < to && i < statements.Length; i++)
             {
-                foreach (var operation in statements[i].DescendantsAndSelf())
+                if (statements[i].AnyInTree(predicate))
                 {
-                    if (predicate(operation))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 
@@ -193,17 +187,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         private static bool RefersTo(IOperation target, Storage module)
-        {
-            foreach (var operation in target.DescendantsAndSelf())
-            {
-                if (Storage.Referenced(operation) is Storage referenced && referenced.Equals(module))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+            => target.AnyInTree(operation => Storage.Referenced(operation) is Storage referenced && referenced.Equals(module));
 
         private static bool ReceivesModule(ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)
         {
