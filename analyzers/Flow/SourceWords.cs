@@ -51,7 +51,10 @@ namespace TorchSharp.Analyzers.Flow
         }
 
         /// <summary>Whether <paramref name="c"/> can be part of an identifier.</summary>
-        public static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+        public static bool IsWordChar(char c)
+            => c < 128
+                ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c == '_'
+                : char.IsLetterOrDigit(c);
 
         // FNV-1a over the characters: no substring is allocated per word.
         private static int Hash(string text, int start, int length)
