@@ -81,19 +81,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // walk allocates nothing per operation.
         private void Walk(IOperation operation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
         {
-            switch (operation)
+            // By kind (one virtual call), not by interface type tests: this runs for every operation of every body.
+            switch (operation.Kind)
             {
-                case IInvocationOperation invocation:
-                    Add(invocation, symbols, engine, isOwnForward, isModuleMember);
+                case OperationKind.Invocation:
+                    Add((IInvocationOperation)operation, symbols, engine, isOwnForward, isModuleMember);
                     break;
-                case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
-                    AddOptimizer(creation.Arguments, symbols);
+                case OperationKind.ObjectCreation when symbols.IsOptimizerCreation(operation):
+                    AddOptimizer(((IObjectCreationOperation)operation).Arguments, symbols);
                     break;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
+                case OperationKind.SimpleAssignment when ((ISimpleAssignmentOperation)operation).Target is IPropertyReferenceOperation { Property.Name: "requires_grad" }:
                     WritesRequiresGrad = true;
                     break;
-                case IAnonymousFunctionOperation _:
-                case ILocalFunctionOperation _:
+                case OperationKind.AnonymousFunction:
+                case OperationKind.LocalFunction:
                     NestedFunctions = true;
                     break;
             }
