@@ -19,28 +19,32 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The other methods called on the name (<c>_model.call(x)</c>, <c>_model.parameters()</c>).</summary>
         public HashSet<string> CalledMethods { get; } = new HashSet<string>();
 
-        /// <summary>Name → how the syntax of <paramref name="method"/> uses it.</summary>
-        public static Dictionary<string, MemberMention> Of(IMethodSymbol method)
+        /// <summary>
+        /// How the syntax of <paramref name="method"/> uses <paramref name="name"/>, or null when it never does. The name is
+        /// looked for in the method's text (<paramref name="textOf"/> gives a tree's), and only its occurrences become nodes.
+        /// </summary>
+        public static MemberMention? Of(IMethodSymbol method, string name, System.Func<SyntaxTree, string> textOf)
         {
-            var mentions = new Dictionary<string, MemberMention>();
+            MemberMention? mention = null;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                foreach (var node in reference.GetSyntax().DescendantNodes())
+                var text = textOf(reference.SyntaxTree);
+                var span = reference.Span;
+                SyntaxNode? root = null;
+                for (var at = text.IndexOf(name, span.Start, span.Length, System.StringComparison.Ordinal);
+                     at >= 0 && at + name.Length <= span.End;
+                     at = text.IndexOf(name, at + name.Length, span.End - (at + name.Length), System.StringComparison.Ordinal))
                 {
-                    if (node is IdentifierNameSyntax identifier)
+                    root ??= reference.SyntaxTree.GetRoot();
+                    var token = root.FindToken(at);
+                    if (token.Span.End == at + name.Length && token.ValueText == name && token.Parent is IdentifierNameSyntax identifier && identifier.Identifier == token)
                     {
-                        var name = identifier.Identifier.ValueText;
-                        if (!mentions.TryGetValue(name, out var mention))
-                        {
-                            mentions[name] = mention = new MemberMention();
-                        }
-
-                        mention.Add(identifier);
+                        (mention ??= new MemberMention()).Add(identifier);
                     }
                 }
             }
 
-            return mentions;
+            return mention;
         }
 
         private void Add(IdentifierNameSyntax identifier)

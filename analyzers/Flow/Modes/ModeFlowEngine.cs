@@ -425,7 +425,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     mentioning.Add(candidate);
                 }
-                else if (MentionsOf(candidate).TryGetValue(member.Name, out var mention))
+                else if (MemberMention.Of(candidate, member.Name, _callSyntax.TextOf) is { } mention)
                 {
                     if (mention.SetsMode)
                     {
@@ -518,10 +518,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
-        private Dictionary<string, MemberMention> MentionsOf(IMethodSymbol method) => _mentions.GetOrAdd(method, MemberMention.Of);
-
-        private readonly ConcurrentDictionary<IMethodSymbol, Dictionary<string, MemberMention>> _mentions
-            = new ConcurrentDictionary<IMethodSymbol, Dictionary<string, MemberMention>>(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// Whether every method named in <paramref name="called"/> is, on the member's type, a forward pass or a method
