@@ -122,8 +122,9 @@ namespace TorchSharp.Analyzers.Bench.Measurement
     }
 
     /// <summary>
-    /// An analyzer that does nothing, registered the way ours are (compilation start, then operation block and operation
-    /// actions): its cost is the driver's own work for an analyzer of our shape.
+    /// An analyzer that does nothing, registered the way ours are (compilation start; then operation block actions, an
+    /// operation block start action, and a symbol-start scope per named type with an operation block action and a
+    /// symbol end): its cost is the driver's own work for an analyzer of our shape.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     internal sealed class EmptyAnalyzer : DiagnosticAnalyzer
@@ -140,7 +141,14 @@ namespace TorchSharp.Analyzers.Bench.Measurement
             context.RegisterCompilationStartAction(start =>
             {
                 start.RegisterOperationBlockAction(_ => { });
-                start.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+                start.RegisterOperationBlockStartAction(_ => { });
+                start.RegisterSymbolStartAction(
+                    symbol =>
+                    {
+                        symbol.RegisterOperationBlockAction(_ => { });
+                        symbol.RegisterSymbolEndAction(_ => { });
+                    },
+                    SymbolKind.NamedType);
             });
         }
     }
