@@ -29,11 +29,23 @@ namespace TorchSharp.Analyzers.Options
 
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             var names = config.TryGetValue(EditorConfigOptions.Prefix + NamesKey, out var text) ? text : DefaultNames;
-            return Parse(names).Any(prefix => IsPrefixWord(ordinary.Name, prefix));
+            foreach (var prefix in Parse(names))
+            {
+                if (IsPrefixWord(ordinary.Name, prefix))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
+        // Asked for every body: the option's few distinct values are split once each.
         private static ImmutableArray<string> Parse(string names)
-            => names.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()).ToImmutableArray();
+            => ParsedNames.GetOrAdd(names, n => n.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(name => name.Trim()).ToImmutableArray());
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<string>> ParsedNames
+            = new System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
 
         /// <summary>"PredictBatch" starts with the word "Predict"; "Predictor" does not.</summary>
         private static bool IsPrefixWord(string name, string prefix)
