@@ -25,7 +25,7 @@ namespace TorchSharp.Analyzers.Bench
   --path <dir>             also measure every *.cs file under <dir>, compiled against TorchSharp + .NET 8 (repeatable)
   --only-path              measure the --path folders only, no generated corpora
   --sizes <n,n,..>         generated corpus sizes in files (default 50,200,1000)
-  --iterations <n>         iterations per phase (default: quick 3/2/1 by size, full 5); the best is reported
+  --iterations <n>         iterations per phase (default: quick 3/2/2 by size, full 5); the best is reported
   --method-lines <n>       length of the single generated method (default 500)
   --prebound               also measure ours with every body bound beforehand (their own work only; always in full mode)
   --isolate                also run each of our analyzers alone on the largest TorchSharp corpus (always in full mode)

@@ -16,7 +16,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
 
         public List<int> Sizes { get; } = new List<int>();
 
-        /// <summary>Iterations per phase; 0 = the mode's default (quick: 3/2/1 for small/medium/large corpora; full: 5).</summary>
+        /// <summary>Iterations per phase; 0 = the mode's default (quick: 3 for small corpora, 2 for the others — one iteration of the largest is at the mercy of a single garbage collection; full: 5).</summary>
         public int Iterations { get; set; }
 
         public List<string> Paths { get; } = new List<string>();
@@ -38,7 +38,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
 
         public int IterationsFor(int lines)
             => Iterations > 0 ? Iterations
-               : Quick ? (lines < 20_000 ? 3 : lines < 100_000 ? 2 : 1)
+               : Quick ? (lines < 20_000 ? 3 : 2)
                : 5;
     }
 
