@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
-using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Inference;
 
 namespace TorchSharp.Analyzers.Rules
@@ -24,12 +23,10 @@ namespace TorchSharp.Analyzers.Rules
             // An inference region needs grad switched off in this member or by a caller, or an inference method by name;
             // a body whose every pass follows an eval() of its module, with nothing in between, needs no flow.
             var owner = context.OwningSymbol;
-            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            var options = context.Options;
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
-                facts => (facts.MaySwitchGrad || InferenceMethodNames.Matches(options, tree, owner) || engine.MayRunWithGradOff(owner))
+                facts => (facts.MaySwitchGrad || ForwardPassContext.IsInferenceMethod(context) || engine.MayRunWithGradOff(owner))
                          && !facts.EveryOwnPass(engine.NeverTrainingAt)))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.

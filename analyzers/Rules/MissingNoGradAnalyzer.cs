@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
-using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Inference;
 
 namespace TorchSharp.Analyzers.Rules
@@ -23,15 +22,12 @@ namespace TorchSharp.Analyzers.Rules
         {
             // A body that steps or calls backward() outside any lambda wants its graph (see below); one whose every pass
             // runs inside no_grad, or (outside inference methods) follows a train() of its module, needs no flow.
-            var owner = context.OwningSymbol;
-            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            var options = context.Options;
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
                 facts => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions)
                          && !facts.EveryOwnPass(pass => engine.GradIsProvedOff(pass)
-                                                        || (engine.ModeIsProved(pass, train: true) && !InferenceMethodNames.Matches(options, tree, owner)))))
+                                                        || (engine.ModeIsProved(pass, train: true) && !ForwardPassContext.IsInferenceMethod(context)))))
             {
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
                 if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty)

@@ -60,22 +60,9 @@ namespace TorchSharp.Analyzers.QualityTests
         [Fact]
         public void EveryTestSource_SameDiagnosticsWithoutShortcuts()
         {
-            var failures = new ConcurrentQueue<string>();
-            var withDiagnostics = 0;
-            Parallel.ForEach(Corpus.All, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, source =>
-            {
-                if (Compare(Compilations.Create(source.Code, "Source.cs"), out var count) is { } difference)
-                {
-                    failures.Enqueue(source.Origin + ": " + difference);
-                }
-
-                if (count > 0)
-                {
-                    Interlocked.Increment(ref withDiagnostics);
-                }
-            });
+            var (failures, withDiagnostics) = CompareEach(Corpus.All.Select(source => (source.Origin, source.Code, "Source.cs")).ToList());
             _output.WriteLine($"{Corpus.All.Length} sources, {withDiagnostics} with diagnostics");
-            Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(5)));
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(5)));
             Assert.True(withDiagnostics >= 100, $"only {withDiagnostics} test sources have diagnostics; the comparison proves little");
         }
 
@@ -83,16 +70,27 @@ namespace TorchSharp.Analyzers.QualityTests
         [MemberData(nameof(MutantBatches))]
         public void MutatedSources_SameDiagnosticsWithoutShortcuts(int batch)
         {
-            var corpus = Corpus.All;
+            var size = MutantCount / Batches;
+            var mutants = Enumerable.Range(FirstMutant + (batch * size), size)
+                .Select(number => Mutations.Create(Corpus.All, number))
+                .Select(mutant => (mutant.Name, mutant.Code, "Mutant.cs"))
+                .ToList();
+            var (failures, withDiagnostics) = CompareEach(mutants);
+            _output.WriteLine($"batch {batch}: {size} mutants, {withDiagnostics} with diagnostics");
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(5)));
+            Assert.True(withDiagnostics >= size / 6, $"only {withDiagnostics} of {size} mutants have diagnostics; the comparison proves little");
+        }
+
+        /// <summary>Each source in a compilation of its own, in parallel: what differs, and how many have diagnostics.</summary>
+        private static (List<string> Failures, int WithDiagnostics) CompareEach(IReadOnlyList<(string Name, string Code, string Path)> sources)
+        {
             var failures = new ConcurrentQueue<string>();
             var withDiagnostics = 0;
-            var size = MutantCount / Batches;
-            Parallel.For(FirstMutant + (batch * size), FirstMutant + ((batch + 1) * size), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, number =>
+            Parallel.ForEach(sources, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, source =>
             {
-                var mutant = Mutations.Create(corpus, number);
-                if (Compare(Compilations.Create(mutant.Code, "Mutant.cs"), out var count) is { } difference)
+                if (Compare(Compilations.Create(source.Code, source.Path), out var count) is { } difference)
                 {
-                    failures.Enqueue(mutant.Name + ": " + difference);
+                    failures.Enqueue(source.Name + ": " + difference);
                 }
 
                 if (count > 0)
@@ -100,9 +98,7 @@ namespace TorchSharp.Analyzers.QualityTests
                     Interlocked.Increment(ref withDiagnostics);
                 }
             });
-            _output.WriteLine($"batch {batch}: {size} mutants, {withDiagnostics} with diagnostics");
-            Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(5)));
-            Assert.True(withDiagnostics >= size / 6, $"only {withDiagnostics} of {size} mutants have diagnostics; the comparison proves little");
+            return (failures.ToList(), withDiagnostics);
         }
 
         /// <summary>Null when both runs report the same; otherwise what differs. <paramref name="count"/>: the diagnostics of the default run.</summary>

@@ -72,9 +72,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether the member that holds <paramref name="syntax"/> (or is it) calls a grad switch, or a helper that does.</summary>
         public bool MaySwitchGrad(SyntaxNode syntax)
         {
-            var member = syntax is CompilationUnitSyntax || (syntax is MemberDeclarationSyntax && !(syntax is BaseTypeDeclarationSyntax) && !(syntax is BaseNamespaceDeclarationSyntax) && !(syntax is GlobalStatementSyntax))
-                ? syntax
-                : EnclosingMember(syntax);
+            var member = syntax is CompilationUnitSyntax || (IsMember(syntax) && !(syntax is GlobalStatementSyntax)) ? syntax : EnclosingMember(syntax);
             return member is null || _gradSwitching.Value.Members.Contains(member);
         }
 
@@ -230,7 +228,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     return current.Parent;
                 }
 
-                if (current is MemberDeclarationSyntax && !(current is BaseTypeDeclarationSyntax) && !(current is BaseNamespaceDeclarationSyntax))
+                if (IsMember(current))
                 {
                     return current;
                 }
@@ -238,5 +236,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return null;
         }
+
+        /// <summary>A method, constructor, property, field … declaration: a member, not a type or a namespace.</summary>
+        private static bool IsMember(SyntaxNode node)
+            => node is MemberDeclarationSyntax && !(node is BaseTypeDeclarationSyntax) && !(node is BaseNamespaceDeclarationSyntax);
     }
 }

@@ -64,6 +64,10 @@ namespace TorchSharp.Analyzers.Rules.Inference
             _ => "this",
         };
 
+        /// <summary>Whether the block's member is an inference entry point by name (the configurable heuristic, DESIGN §4).</summary>
+        public static bool IsInferenceMethod(OperationBlockAnalysisContext context)
+            => InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol);
+
         /// <summary>
         /// The forward passes of the block whose mode is its own business, when it has one and <paramref name="wanted"/>
         /// accepts the block's facts (the rule's cheap gate).
@@ -75,8 +79,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
             foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && wanted(facts)))
             {
-                var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty
-                                   && InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol);
+                var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty && IsInferenceMethod(context);
                 foreach (var pass in flow.ForwardPasses)
                 {
                     if (pass.Invocation.Instance?.Type is { } receiverType && engine.Composition.IsLoss(receiverType))
