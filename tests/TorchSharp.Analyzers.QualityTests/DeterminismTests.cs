@@ -17,11 +17,7 @@ namespace TorchSharp.Analyzers.QualityTests
         public void SameCompilation_SameDiagnostics_UnderConcurrency()
         {
             // The sample program (real mistakes), ValidCode, and every compiling docs example in its own namespace.
-            var trees = Directory.GetFiles(Repository.PathOf("samples/TorchSharp.Analyzers.Sample"), "*.cs")
-                .Concat(Corpus.ValidCodeFiles())
-                .OrderBy(f => f, StringComparer.Ordinal)
-                .Select(f => Compilations.Parse(File.ReadAllText(f), f))
-                .ToList();
+            var trees = Corpus.SampleAndValidCodeTrees();
             var compilation = Compilations.Create("Determinism", trees);
             Assert.True(compilation.GetDiagnostics().All(d => d.Severity != DiagnosticSeverity.Error), "the determinism corpus (samples + tests/ValidCode) does not compile");
 

@@ -47,11 +47,7 @@ namespace TorchSharp.Analyzers.QualityTests
         [Fact]
         public void SampleAndValidCode_SameDiagnosticsWithoutShortcuts()
         {
-            var trees = Directory.GetFiles(Repository.PathOf("samples/TorchSharp.Analyzers.Sample"), "*.cs")
-                .Concat(Corpus.ValidCodeFiles())
-                .OrderBy(f => f, StringComparer.Ordinal)
-                .Select(f => Compilations.Parse(File.ReadAllText(f), f))
-                .ToList();
+            var trees = Corpus.SampleAndValidCodeTrees();
             var difference = Compare(Compilations.Create("Shortcuts", trees), out var count);
             Assert.True(difference is null, difference);
             Assert.True(count > 0, "the sample and ValidCode produced no diagnostics, so the comparison proves nothing");

@@ -15,6 +15,14 @@ namespace TorchSharp.Analyzers.QualityTests.Infrastructure
             .Concat(ValidCodeFiles().Select(f => new CorpusSource(Repository.Relative(f), File.ReadAllText(f))))
             .ToImmutableArray();
 
+        /// <summary>The sample program (real mistakes) and the ValidCode files, parsed, as one project's trees in a stable order.</summary>
+        public static System.Collections.Generic.List<Microsoft.CodeAnalysis.SyntaxTree> SampleAndValidCodeTrees()
+            => Directory.GetFiles(Repository.PathOf("samples/TorchSharp.Analyzers.Sample"), "*.cs")
+                .Concat(ValidCodeFiles())
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => Compilations.Parse(File.ReadAllText(f), f))
+                .ToList();
+
         /// <summary>The ValidCode project's C# files.</summary>
         public static ImmutableArray<string> ValidCodeFiles()
         {
