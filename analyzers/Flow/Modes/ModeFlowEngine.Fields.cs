@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>The engine's questions about fields and properties of <c>this</c>: the mode the constructors leave a module in, and whether another method changes it.</summary>
+    internal sealed partial class ModeFlowEngine
+    {
+        /// <summary>
+        /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
+        /// <c>this</c>) in a method of its class other than <paramref name="except"/>, or null.
+        /// </summary>
+        public SyntaxNode? EvalElsewhere(ISymbol member, IMethodSymbol except)
+        {
+            if (member.ContainingType is null)
+            {
+                return null;
+            }
+
+            foreach (var method in member.ContainingType.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(method, except) || method.MethodKind == MethodKind.Constructor)
+                {
+                    continue;
+                }
+
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    var syntax = reference.GetSyntax();
+                    var model = ModelOf(syntax.SyntaxTree);
+                    foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        if (!(invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access) || (name != "eval" && name != "train")
+                            || !(model.GetOperation(invocation) is IInvocationOperation operation) || operation.Instance is null
+                            || !(operation.Instance.SkipConversions() is IMemberReferenceOperation target) || !SymbolEqualityComparer.Default.Equals(target.Member, member))
+                        {
+                            continue;
+                        }
+
+                        var kind = Symbols.Classify(operation.TargetMethod);
+                        var isEval = kind == TorchCallKind.Eval
+                                     || (kind == TorchCallKind.Train && operation.ConstantBoolArgument() == false);
+                        if (isEval)
+                        {
+                            return invocation;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // Cached per depth, as bodies are: the answer must not depend on which question reached it first, and a field
+        // whose constructor argument leads back to the same field ends at MaxDepth instead of recursing forever.
+        private ModeFact FieldEntry(ISymbol member, int depth)
+            => depth >= MaxDepth
+                ? ModeFact.Unknown
+                : _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member, depth), key => ComputeFieldEntry(member, key.Depth));
+
+        private ModeFact ComputeFieldEntry(ISymbol member, int depth)
+        {
+            var type = member.ContainingType;
+            if (type is null || member.IsStatic)
+            {
+                return ModeFact.Unknown;
+            }
+
+            // Any method other than a constructor that sets the mode, hands the module away or replaces it: Unknown. The
+            // syntax answers first — a method that calls eval()/train() on the name, or never mentions it — and only the
+            // methods that mention it otherwise are bound.
+            var constructors = new List<IMethodSymbol>();
+            var mentioning = new List<IMethodSymbol>();
+            foreach (var candidate in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (candidate.MethodKind == MethodKind.Constructor)
+                {
+                    constructors.Add(candidate);
+                    continue;
+                }
+
+                if (Exhaustive)
+                {
+                    mentioning.Add(candidate);
+                }
+                else if (MemberMention.Of(candidate, member.Name, _callSyntax.TextOf) is { } mention)
+                {
+                    if (mention.SetsMode)
+                    {
+                        return ModeFact.Unknown;
+                    }
+
+                    if (mention.Other || !OnlyTorchSharpMethods(member, mention.CalledMethods))
+                    {
+                        mentioning.Add(candidate);
+                    }
+                }
+            }
+
+            foreach (var candidate in mentioning)
+            {
+                if (ChangesMember(candidate, member))
+                {
+                    return ModeFact.Unknown;
+                }
+            }
+
+            ModeFact? joined = InitializerMode(member);
+            foreach (var constructor in constructors)
+            {
+                if (constructor.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                if (!(BodyOf(constructor, depth + 1) is { } result))
+                {
+                    return ModeFact.Unknown;
+                }
+
+                if (result.Exit is null)
+                {
+                    continue;
+                }
+
+                var storage = Storage.Of(member);
+                ModeFact atExit;
+                if (result.Exit.Values.TryGetValue(storage, out var id) && result.Exit.Modes.TryGetValue(id, out var mode))
+                {
+                    atExit = mode.EntrySymbol != null && SymbolEqualityComparer.Default.Equals(mode.EntrySymbol, member)
+                        ? (joined ?? ModeFact.Unknown)
+                        : ResolveEntry(mode, depth + 1);
+                }
+                else
+                {
+                    // This constructor does not assign it (a chained constructor or the initializer does).
+                    if (joined is null && !HasChainedConstructor(constructor))
+                    {
+                        return ModeFact.Unknown;
+                    }
+
+                    continue;
+                }
+
+                joined = joined is null ? atExit : joined.Value.Join(atExit);
+            }
+
+            return joined ?? ModeFact.Unknown;
+        }
+
+        private static bool HasChainedConstructor(IMethodSymbol constructor)
+            => constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer: { ThisOrBaseKeyword.ValueText: "this" } });
+
+        /// <summary>The mode a field initializer gives: Train when it creates the module, Unknown otherwise, null without one.</summary>
+        private ModeFact? InitializerMode(ISymbol member)
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var initializer = reference.GetSyntax() switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is null)
+                {
+                    continue;
+                }
+
+                var operation = ModelOf(initializer.SyntaxTree).GetOperation(initializer)?.SkipConversions();
+                var creates = operation is IObjectCreationOperation
+                              || (operation is IInvocationOperation invocation && Symbols.Classify(invocation.TargetMethod) == TorchCallKind.ModuleFactory);
+                return creates ? ModeFact.Train(new TrainOrigin(initializer, TrainOriginKind.Created, underDisabledGrad: false)) : ModeFact.Unknown;
+            }
+
+            return null;
+        }
+
+
+        /// <summary>
+        /// Whether every method named in <paramref name="called"/> is, on the member's type, a forward pass or a method
+        /// TorchSharp declares: calling them leaves the mode alone, so the caller need not be bound to know it.
+        /// </summary>
+        private bool OnlyTorchSharpMethods(ISymbol member, HashSet<string> called)
+        {
+            var type = member switch { IFieldSymbol field => field.Type, IPropertySymbol property => property.Type, _ => null };
+            if (type is null)
+            {
+                return false;
+            }
+
+            foreach (var name in called)
+            {
+                var found = false;
+                for (var current = type; current != null; current = current.BaseType)
+                {
+                    foreach (var candidate in current.GetMembers(name))
+                    {
+                        if (!(candidate is IMethodSymbol method) || method.IsStatic
+                            || (!Symbols.IsTorchSharp(method) && Symbols.Classify(method) != TorchCallKind.Forward))
+                        {
+                            return false;
+                        }
+
+                        found = true;
+                    }
+                }
+
+                // No instance method of that name: an extension method of this compilation could be called.
+                if (!found)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether <paramref name="method"/> calls eval()/train() on the member, passes it on, or assigns it.</summary>
+        private bool ChangesMember(IMethodSymbol method, ISymbol member)
+            => _changedMembers.GetOrAdd(method, ComputeChangedMembers).Contains(member);
+
+        // One walk per method, whatever field is asked about.
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>> _changedMembers
+            = new ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>>(SymbolEqualityComparer.Default);
+
+        private ImmutableHashSet<ISymbol> ComputeChangedMembers(IMethodSymbol method)
+        {
+            var changed = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                if (!(ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body))
+                {
+                    continue;
+                }
+
+                foreach (var memberReference in body.Descendants().OfType<IMemberReferenceOperation>())
+                {
+                    if (!(memberReference.Instance is null || memberReference.Instance is IInstanceReferenceOperation) || !Symbols.IsModule(memberReference.Type))
+                    {
+                        continue;
+                    }
+
+                    var consumer = memberReference.ConsumerOf(out var consumed);
+                    switch (consumer)
+                    {
+                        case IInvocationOperation invocation when invocation.Instance == consumed:
+                            var kind = Symbols.Classify(invocation.TargetMethod);
+                            if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train
+                                || (kind != TorchCallKind.Forward && !Symbols.IsTorchSharp(invocation.TargetMethod)))
+                            {
+                                changed.Add(memberReference.Member);
+                            }
+
+                            break;
+                        case IArgumentOperation _:
+                        case ISimpleAssignmentOperation assignment when assignment.Target == consumed || assignment.Value == consumed:
+                        case IVariableInitializerOperation _:
+                        case IReturnOperation _:
+                            changed.Add(memberReference.Member);
+                            break;
+                    }
+                }
+            }
+
+            return changed.ToImmutable();
+        }
+    }
+}
