@@ -24,7 +24,13 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             List<IOperation>? operations = null;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.FilteredOptimizer && facts.MayChangeFreezing))
+            List<IOperation> Operations() => operations ??= context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
+
+            // A body where no optimizer could step again after any possible unfreeze cannot report: no flow needed.
+            foreach (var (flow, _) in OperationBlockFlows.Of(
+                context,
+                engine,
+                facts => facts.FilteredOptimizer && facts.MayChangeFreezing && (engine.Exhaustive || MayStepAfterUnfreeze(Operations(), engine.Symbols))))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {
@@ -34,8 +40,7 @@ namespace TorchSharp.Analyzers.Rules
                     }
 
                     var optimizer = unfreeze.Stale[0];
-                    operations ??= context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
-                    if (GrowsAfter(operations, optimizer.Name, unfreeze.Syntax) || !StepsAfter(operations, optimizer.Name, unfreeze.Syntax))
+                    if (Harmless(Operations(), optimizer.Name, unfreeze.Syntax))
                     {
                         continue;
                     }
@@ -54,6 +59,105 @@ namespace TorchSharp.Analyzers.Rules
                         consequence));
                 }
             }
+        }
+
+        /// <summary>An unfreeze the optimizer named <paramref name="optimizerName"/> is given with add_param_group, or never steps after.</summary>
+        private static bool Harmless(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
+            => GrowsAfter(operations, optimizerName, unfreeze) || !StepsAfter(operations, optimizerName, unfreeze);
+
+        /// <summary>
+        /// Whether the flow could find a reportable unfreeze, read from the operations alone: some name a stale optimizer
+        /// could have (the variable or member a filtered optimizer is stored in, or the optimizer's own name when it is
+        /// stored elsewhere) steps again after some place where parameters could be unfrozen — a write of
+        /// <c>requires_grad</c>, <c>requires_grad_(..)</c>, the collection of a <c>foreach</c>, or a call of this
+        /// compilation given a module. False proves the rule silent in this body.
+        /// </summary>
+        private static bool MayStepAfterUnfreeze(List<IOperation> operations, Symbols.TorchSymbols symbols)
+        {
+            var names = new HashSet<string>();
+            var unfreezes = new List<SyntaxNode>();
+            foreach (var operation in operations)
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when symbols.IsOptimizerCreation(call):
+                        names.Add(call.TargetMethod.Name);
+                        AddStoredName(call, names);
+                        break;
+                    case IObjectCreationOperation creation when symbols.IsOptimizerCreation(creation):
+                        names.Add(creation.Type?.Name ?? string.Empty);
+                        AddStoredName(creation, names);
+                        break;
+                }
+
+                if (MayUnfreeze(operation, symbols))
+                {
+                    unfreezes.Add(operation.Syntax);
+                }
+            }
+
+            foreach (var name in names)
+            {
+                foreach (var unfreeze in unfreezes)
+                {
+                    if (!Harmless(operations, name, unfreeze))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static void AddStoredName(IOperation creation, HashSet<string> names)
+        {
+            var value = creation;
+            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
+            {
+                value = value.Parent;
+            }
+
+            switch (value.Parent)
+            {
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    names.Add(declarator.Symbol.Name);
+                    break;
+                case ISimpleAssignmentOperation assignment when assignment.Value == value && Storage.Referenced(assignment.Target.SkipConversions()) is { Symbol: { } stored }:
+                    names.Add(stored.Name);
+                    break;
+            }
+        }
+
+        private static bool MayUnfreeze(IOperation operation, Symbols.TorchSymbols symbols)
+        {
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
+                case IInvocationOperation { TargetMethod.Name: "requires_grad_" }:
+                    return true;
+                case IInvocationOperation call when IsLoopCollection(call):
+                    return true;
+                case IInvocationOperation call:
+                    return !symbols.IsTorchSharp(call.TargetMethod)
+                           && (symbols.IsModule(call.Instance?.Type) || call.Arguments.Any(a => symbols.IsModule(a.Value.Type)));
+                case IObjectCreationOperation creation:
+                    return creation.Arguments.Any(a => symbols.IsModule(a.Value.Type));
+                default:
+                    return false;
+            }
+        }
+
+        // The flow applies a loop's freeze where the loop's collection is evaluated.
+        private static bool IsLoopCollection(IOperation call)
+        {
+            var value = call;
+            while (value.Parent is IConversionOperation)
+            {
+                value = value.Parent;
+            }
+
+            return value.Parent is IForEachLoopOperation loop && loop.Collection == value;
         }
 
         /// <summary>
