@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace TorchSharp.Analyzers.Flow
 {
@@ -6,7 +10,9 @@ namespace TorchSharp.Analyzers.Flow
     /// The text of one syntax tree with a Bloom filter of the words (identifier-like runs of letters, digits and '_') it
     /// contains, so that a search for a name skips, in two bit tests, almost every file that does not contain it. A false
     /// positive only costs a scan of a file that turns out not to hold the name; a word the filter lacks is never there.
-    /// The filter is built on the first lookup: a few searches are cheaper as plain scans of the text.
+    /// The filter is built on the first lookup: a few searches are cheaper as plain scans of the text. Kept per tree
+    /// across compilations: after an edit the editor's new compilation reuses every tree but the edited one, and with it
+    /// what was found in them.
     /// </summary>
     internal sealed class SourceWords
     {
@@ -35,7 +41,87 @@ namespace TorchSharp.Analyzers.Flow
             return IsSet(filter, hash) && IsSet(filter, hash >> 14);
         }
 
-        public static SourceWords Of(SyntaxTree tree) => new SourceWords(tree, tree.GetText().ToString());
+        public static SourceWords Of(SyntaxTree tree) => Cache.GetValue(tree, t => new SourceWords(t, t.GetText().ToString()));
+
+        private static readonly ConditionalWeakTable<SyntaxTree, SourceWords> Cache = new ConditionalWeakTable<SyntaxTree, SourceWords>();
+
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _calls = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+
+        /// <summary>
+        /// The invocations and object creations of this tree whose rightmost name is <paramref name="name"/> as written
+        /// (<c>new()</c> for implicit object creations), found by a text search: only the occurrences become nodes.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> CallsWritten(string name) => _calls.GetOrAdd(name, FindCalls);
+
+        /// <summary>The name under which implicit object creations (<c>new()</c>), which name no type, are found.</summary>
+        public const string ImplicitCreation = "new()";
+
+        private ImmutableArray<SyntaxNode> FindCalls(string name)
+        {
+            var implicitCreation = name == ImplicitCreation;
+            var word = implicitCreation ? "new" : name;
+            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            SyntaxNode? root = null;
+            for (var at = Text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = Text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
+            {
+                if ((at > 0 && IsWordChar(Text[at - 1])) || (at + word.Length < Text.Length && IsWordChar(Text[at + word.Length])))
+                {
+                    continue;
+                }
+
+                // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
+                root ??= Tree.GetRoot();
+                var token = root.FindToken(at);
+                if (token.Span.End != at + word.Length || token.ValueText != word)
+                {
+                    continue;
+                }
+
+                var call = implicitCreation ? token.Parent as ImplicitObjectCreationExpressionSyntax : CallNamedBy(token);
+                if (call != null)
+                {
+                    calls.Add(call);
+                }
+            }
+
+            return calls.ToImmutable();
+        }
+
+        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
+        private static SyntaxNode? CallNamedBy(SyntaxToken token)
+        {
+            if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
+            {
+                return null;
+            }
+
+            ExpressionSyntax expression = name;
+            while (true)
+            {
+                switch (expression.Parent)
+                {
+                    case MemberAccessExpressionSyntax access when access.Name == expression:
+                        expression = access;
+                        continue;
+                    case MemberBindingExpressionSyntax binding when binding.Name == expression:
+                        expression = binding;
+                        continue;
+                    case QualifiedNameSyntax qualified when qualified.Right == expression:
+                        expression = qualified;
+                        continue;
+                    case AliasQualifiedNameSyntax alias when alias.Name == expression:
+                        expression = alias;
+                        continue;
+                    case InvocationExpressionSyntax invocation when invocation.Expression == expression:
+                        return invocation;
+                    case ObjectCreationExpressionSyntax creation when creation.Type == expression:
+                        return creation;
+                    default:
+                        return null;
+                }
+            }
+        }
+
 
         /// <summary>Whether <paramref name="c"/> can be part of an identifier.</summary>
         public static bool IsWordChar(char c)

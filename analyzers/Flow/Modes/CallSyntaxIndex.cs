@@ -19,7 +19,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
     internal sealed class CallSyntaxIndex
     {
         /// <summary>The key of implicit object creations (<c>new()</c>), which name no type.</summary>
-        public const string ImplicitCreation = "new()";
+        public const string ImplicitCreation = SourceWords.ImplicitCreation;
 
         // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
@@ -130,40 +130,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private ImmutableArray<SyntaxNode> FindCalls(string name, bool useWordSets)
         {
-            var implicitCreation = name == ImplicitCreation;
-            var word = implicitCreation ? "new" : name;
+            var word = name == ImplicitCreation ? "new" : name;
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                if (useWordSets && !source.MayContain(word))
+                if (!useWordSets || source.MayContain(word))
                 {
-                    continue;
-                }
-
-                var (tree, text) = (source.Tree, source.Text);
-                SyntaxNode? root = null;
-                for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
-                {
-                    if ((at > 0 && SourceWords.IsWordChar(text[at - 1])) || (at + word.Length < text.Length && SourceWords.IsWordChar(text[at + word.Length])))
-                    {
-                        continue;
-                    }
-
-                    root ??= tree.GetRoot();
-                    // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
-                    var token = root.FindToken(at);
-                    if (token.Span.End != at + word.Length || token.ValueText != word)
-                    {
-                        continue;
-                    }
-
-                    var call = implicitCreation
-                        ? token.Parent as ImplicitObjectCreationExpressionSyntax
-                        : CallNamedBy(token);
-                    if (call != null)
-                    {
-                        calls.Add(call);
-                    }
+                    calls.AddRange(source.CallsWritten(name));
                 }
             }
 
@@ -180,41 +153,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             return parent is ReturnStatementSyntax || parent is ArrowExpressionClauseSyntax;
-        }
-
-        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
-        private static SyntaxNode? CallNamedBy(SyntaxToken token)
-        {
-            if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
-            {
-                return null;
-            }
-
-            ExpressionSyntax expression = name;
-            while (true)
-            {
-                switch (expression.Parent)
-                {
-                    case MemberAccessExpressionSyntax access when access.Name == expression:
-                        expression = access;
-                        continue;
-                    case MemberBindingExpressionSyntax binding when binding.Name == expression:
-                        expression = binding;
-                        continue;
-                    case QualifiedNameSyntax qualified when qualified.Right == expression:
-                        expression = qualified;
-                        continue;
-                    case AliasQualifiedNameSyntax alias when alias.Name == expression:
-                        expression = alias;
-                        continue;
-                    case InvocationExpressionSyntax invocation when invocation.Expression == expression:
-                        return invocation;
-                    case ObjectCreationExpressionSyntax creation when creation.Type == expression:
-                        return creation;
-                    default:
-                        return null;
-                }
-            }
         }
 
         /// <summary>The member declaration (method, constructor, accessor's property, field …) that contains <paramref name="node"/>.</summary>

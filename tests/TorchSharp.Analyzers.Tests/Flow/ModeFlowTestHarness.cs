@@ -29,12 +29,12 @@ namespace TorchSharp.Analyzers.Tests.Flow
             return (engine.Analyze(ControlFlowGraph.Create(body), isNestedFunction: false), engine);
         }
 
-        public static async Task<CSharpCompilation> CompileAsync(string source)
+        public static async Task<CSharpCompilation> CompileAsync(params string[] sources)
         {
             _references ??= (await TestCompilation.ReferenceAssemblies.ResolveAsync(LanguageNames.CSharp, CancellationToken.None)).Add(TestCompilation.TorchSharp);
             var compilation = CSharpCompilation.Create(
                 "FlowTest",
-                new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(TestCompilation.LanguageVersion)) },
+                sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(TestCompilation.LanguageVersion), "File" + i + ".cs")),
                 _references,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
             var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -1,6 +1,9 @@
+using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
+using static TorchSharp.Analyzers.Tests.Flow.ModeFlowTestHarness;
 using static TorchSharp.Analyzers.Tests.Rules.TORCH001.MissingEvalDiagnosticsTests;
 using VerifyBackward = TorchSharp.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<TorchSharp.Analyzers.Rules.BackwardWithoutGradAnalyzer>;
 using VerifyEval = TorchSharp.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<TorchSharp.Analyzers.Rules.MissingEvalAnalyzer>;
@@ -104,6 +107,51 @@ namespace TorchSharp.Analyzers.Tests.Flow
             Console.WriteLine(""Learn(loss)"");
         }
     }"));
+
+        [Fact]
+        public async Task WhatIsFoundInAFile_FollowsItsEdits()
+        {
+            // What the text search finds is kept per syntax tree, across compilations (an editor's next compilation reuses
+            // every tree but the edited one): the unchanged file's findings are reused, the edited file's are new.
+            const string Helper = @"
+using TorchSharp;
+using static TorchSharp.torch;
+static class Helpers
+{
+    public static void Learn(Tensor loss) => loss.backward();
+}";
+            const string Caller = @"
+using TorchSharp;
+using static TorchSharp.torch;
+class Runner
+{
+    void Run(Tensor loss)
+    {
+        using (torch.no_grad())
+        {
+            Helpers.Learn(loss);
+        }
+    }
+}";
+            var compilation = await CompileAsync(Helper, Caller);
+            Assert.Equal(1, await BackwardFindingsAsync(compilation));
+
+            var caller = compilation.SyntaxTrees.Last();
+            var edited = caller.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Caller.Replace("Helpers.Learn(loss);", "System.Console.WriteLine(loss);")));
+            var afterEdit = compilation.ReplaceSyntaxTree(caller, edited);
+            Assert.Same(compilation.SyntaxTrees.First(), afterEdit.SyntaxTrees.First());
+            Assert.Equal(0, await BackwardFindingsAsync(afterEdit));
+
+            var restored = afterEdit.ReplaceSyntaxTree(edited, edited.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Caller)));
+            Assert.Equal(1, await BackwardFindingsAsync(restored));
+        }
+
+        private static async Task<int> BackwardFindingsAsync(Microsoft.CodeAnalysis.Compilation compilation)
+        {
+            var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new TorchSharp.Analyzers.Rules.BackwardWithoutGradAnalyzer());
+            var diagnostics = await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+            return diagnostics.Count(d => d.Id == DiagnosticIds.BackwardWithoutGrad);
+        }
 
         [Fact]
         public Task FieldOnlyRunAndReadElsewhere_StillReports()
