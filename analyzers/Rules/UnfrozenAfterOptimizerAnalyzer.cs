@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Rules.Training;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -25,12 +26,14 @@ namespace TorchSharp.Analyzers.Rules
         {
             List<IOperation>? operations = null;
             List<IOperation> Operations() => operations ??= context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
+            var uses = new Dictionary<string, OptimizerUses>();
+            OptimizerUses UsesOf(string name) => uses.TryGetValue(name, out var known) ? known : uses[name] = OptimizerUses.Of(Operations(), name);
 
             // A body where no optimizer could step again after any possible unfreeze cannot report: no flow needed.
             foreach (var (flow, _) in OperationBlockFlows.Of(
                 context,
                 engine,
-                facts => facts.FilteredOptimizer && facts.MayChangeFreezing && (engine.Exhaustive || MayStepAfterUnfreeze(Operations(), engine.Symbols))))
+                facts => facts.FilteredOptimizer && facts.MayChangeFreezing && (engine.Exhaustive || MayStepAfterUnfreeze(Operations(), engine.Symbols, UsesOf))))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {
@@ -40,7 +43,7 @@ namespace TorchSharp.Analyzers.Rules
                     }
 
                     var optimizer = unfreeze.Stale[0];
-                    if (Harmless(Operations(), optimizer.Name, unfreeze.Syntax))
+                    if (UsesOf(optimizer.Name).IsHarmless(unfreeze.Syntax))
                     {
                         continue;
                     }
@@ -61,10 +64,6 @@ namespace TorchSharp.Analyzers.Rules
             }
         }
 
-        /// <summary>An unfreeze the optimizer named <paramref name="optimizerName"/> is given with add_param_group, or never steps after.</summary>
-        private static bool Harmless(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
-            => GrowsAfter(operations, optimizerName, unfreeze) || !StepsAfter(operations, optimizerName, unfreeze);
-
         /// <summary>
         /// Whether the flow could find a reportable unfreeze, read from the operations alone: some name a stale optimizer
         /// could have (the variable or member a filtered optimizer is stored in, or the optimizer's own name when it is
@@ -72,7 +71,7 @@ namespace TorchSharp.Analyzers.Rules
         /// <c>requires_grad</c>, <c>requires_grad_(..)</c>, the collection of a <c>foreach</c>, or a call of this
         /// compilation given a module. False proves the rule silent in this body.
         /// </summary>
-        private static bool MayStepAfterUnfreeze(List<IOperation> operations, Symbols.TorchSymbols symbols)
+        private static bool MayStepAfterUnfreeze(List<IOperation> operations, Symbols.TorchSymbols symbols, System.Func<string, OptimizerUses> usesOf)
         {
             var names = new HashSet<string>();
             var unfreezes = new List<SyntaxNode>();
@@ -98,9 +97,15 @@ namespace TorchSharp.Analyzers.Rules
 
             foreach (var name in names)
             {
+                var uses = usesOf(name);
+                if (uses.NeverUsed)
+                {
+                    continue;
+                }
+
                 foreach (var unfreeze in unfreezes)
                 {
-                    if (!Harmless(operations, name, unfreeze))
+                    if (!uses.IsHarmless(unfreeze))
                     {
                         return true;
                     }
@@ -159,55 +164,5 @@ namespace TorchSharp.Analyzers.Rules
 
             return value.Parent is IForEachLoopOperation loop && loop.Collection == value;
         }
-
-        /// <summary>
-        /// Whether the optimizer may step after the unfreeze — <c>step()</c> on it, or it handed to a method — before it is
-        /// replaced: an optimizer that never steps again cannot throw or skip anything (a new optimizer per stage).
-        /// </summary>
-        private static bool StepsAfter(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
-        {
-            // A new optimizer assigned to the variable, or a declaration of it run again (inside a loop), replaces it.
-            var replacements = operations
-                .Where(o => (o is ISimpleAssignmentOperation assignment && IsWritten(assignment.Target.Syntax, optimizerName))
-                            || (o is IVariableDeclaratorOperation { Initializer: { } } declarator && declarator.Symbol.Name == optimizerName))
-                .Select(o => o.Syntax)
-                .ToList();
-            var uses = operations
-                .Where(o => (o is IInvocationOperation { TargetMethod.Name: "step" } step && step.Instance != null && IsWritten(step.Instance.Syntax, optimizerName))
-                            || (o is IArgumentOperation argument && IsWritten(argument.Value.Syntax, optimizerName)))
-                .Select(o => o.Syntax);
-            foreach (var use in uses)
-            {
-                if (use.SpanStart > unfreeze.SpanStart)
-                {
-                    if (!replacements.Any(r => r.SpanStart > unfreeze.SpanStart && r.SpanStart < use.SpanStart))
-                    {
-                        return true;
-                    }
-                }
-                else if (Loops.MayRunAfter(use, unfreeze) && !replacements.Any(r => r.SpanStart > unfreeze.SpanStart || r.SpanStart < use.SpanStart))
-                {
-                    // The next iteration's use, with nothing replacing the optimizer on the way around the loop.
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// Whether the body calls <c>add_param_group</c> on the optimizer after the unfreeze (later in the text, or in a loop
-        /// around both): the usual way to hand it the newly trainable parameters. A heuristic, named on the rule's page.
-        /// </summary>
-        private static bool GrowsAfter(List<IOperation> operations, string optimizerName, SyntaxNode unfreeze)
-            => operations
-                .OfType<IInvocationOperation>()
-                .Any(call => call.TargetMethod.Name == "add_param_group"
-                             && call.Instance != null && IsWritten(call.Instance.Syntax, optimizerName)
-                             && Loops.MayRunAfter(call.Syntax, unfreeze));
-
-        /// <summary>Whether <paramref name="syntax"/> is written as <paramref name="text"/> (the length is compared before any text is built).</summary>
-        private static bool IsWritten(SyntaxNode syntax, string text)
-            => syntax.Span.Length == text.Length && syntax.ToString() == text;
     }
 }
