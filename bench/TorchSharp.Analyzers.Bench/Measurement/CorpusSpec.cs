@@ -78,9 +78,16 @@ namespace TorchSharp.Analyzers.Bench.Measurement
             return new CorpusSpec("folder " + Path.GetFileName(root.TrimEnd(separator)), hasTorchSharp: true, trees, paths.Count, lines);
         }
 
-        /// <summary>A fresh compilation: no binding is shared with any earlier phase.</summary>
+        /// <summary>
+        /// A fresh compilation of freshly parsed trees: no binding is shared with any earlier phase, and nothing the
+        /// analyzers keep per syntax tree (what a file's text tells them) either — as in a build, where every tree is new.
+        /// </summary>
         public CSharpCompilation NewCompilation()
-            => CSharpCompilation.Create("Bench.Project", Trees, References.For(HasTorchSharp), Options);
+            => CSharpCompilation.Create(
+                "Bench.Project",
+                Trees.Select(tree => CSharpSyntaxTree.ParseText(tree.GetText(), (CSharpParseOptions)tree.Options, tree.FilePath)),
+                References.For(HasTorchSharp),
+                Options);
 
         private static CorpusSpec FromGenerated(string name, ImmutableArray<GeneratedFile> generated, bool withTorchSharp)
         {
