@@ -144,10 +144,9 @@ namespace TorchSharp.Analyzers.Rules
                 case IInvocationOperation call when IsLoopCollection(call):
                     return true;
                 case IInvocationOperation call:
-                    return !symbols.IsTorchSharp(call.TargetMethod)
-                           && (symbols.IsModule(call.Instance?.Type) || call.Arguments.Any(a => symbols.IsModule(a.Value.Type)));
+                    return symbols.HandsModuleToOtherCode(call);
                 case IObjectCreationOperation creation:
-                    return creation.Arguments.Any(a => symbols.IsModule(a.Value.Type));
+                    return symbols.AnyModuleArgument(creation.Arguments);
                 default:
                     return false;
             }

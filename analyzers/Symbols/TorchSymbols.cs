@@ -197,6 +197,27 @@ namespace TorchSharp.Analyzers.Symbols
             return false;
         }
 
+        /// <summary>
+        /// Whether a call of code other than TorchSharp's is given a module, as receiver or argument: code the mode flow
+        /// either summarises (a method of this compilation) or treats as changing the module in unknown ways.
+        /// </summary>
+        public bool HandsModuleToOtherCode(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)
+            => !IsTorchSharp(call.TargetMethod) && (IsModule(call.Instance?.Type) || AnyModuleArgument(call.Arguments));
+
+        /// <summary>Whether some argument is a module.</summary>
+        public bool AnyModuleArgument(ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (IsModule(argument.Value.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Whether <paramref name="type"/> is <c>torch.nn.Module</c> or derives from it.</summary>
         public bool IsModule(ITypeSymbol? type)
         {

@@ -39,9 +39,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>An optimizer's <c>step()</c>.</summary>
         public bool OptimizerStep { get; private set; }
 
-        /// <summary>An optimizer creation (<c>torch.optim.Adam(..)</c>, <c>new SGD(..)</c>).</summary>
-        public bool OptimizerCreation { get; private set; }
-
         /// <summary>An optimizer built over a module's <c>parameters()</c> as they are (TORCH003's concern).</summary>
         public bool UnfilteredOptimizer { get; private set; }
 
@@ -109,9 +106,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             var target = invocation.TargetMethod;
             WritesRequiresGrad |= target.Name == "requires_grad_";
-            if (!PassesModuleToSource && !symbols.IsTorchSharp(target) && target.Locations.Length > 0 && target.Locations[0].IsInSource)
+            if (!PassesModuleToSource && target.Locations.Length > 0 && target.Locations[0].IsInSource)
             {
-                PassesModuleToSource = symbols.IsModule(invocation.Instance?.Type) || ReceivesModule(invocation, symbols);
+                PassesModuleToSource = symbols.HandsModuleToOtherCode(invocation);
             }
 
             switch (symbols.Classify(invocation.TargetMethod))
@@ -143,7 +140,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private void AddOptimizer(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)
         {
-            OptimizerCreation = true;
             if (arguments.IsEmpty)
             {
                 return;
@@ -154,19 +150,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 UnfilteredOptimizer |= input == OptimizerInput.Unfiltered;
                 FilteredOptimizer |= input != OptimizerInput.Unfiltered;
             }
-        }
-
-        private static bool ReceivesModule(IInvocationOperation invocation, TorchSymbols symbols)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (symbols.IsModule(argument.Value.Type))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 

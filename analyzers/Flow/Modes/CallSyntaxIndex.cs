@@ -25,7 +25,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
-        private readonly Lazy<Dictionary<SyntaxTree, SourceWords>> _textsByTree;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
@@ -35,12 +34,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _texts = new Lazy<ImmutableArray<SourceWords>>(
                 () => compilation.SyntaxTrees.Select(SourceWords.Of).ToImmutableArray(),
                 LazyThreadSafetyMode.ExecutionAndPublication);
-            _textsByTree = new Lazy<Dictionary<SyntaxTree, SourceWords>>(() => _texts.Value.ToDictionary(source => source.Tree), LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
         }
-
-        /// <summary>The text of <paramref name="tree"/>, one copy per tree of the compilation.</summary>
-        public string TextOf(SyntaxTree tree) => _textsByTree.Value.TryGetValue(tree, out var source) ? source.Text : tree.GetText().ToString();
 
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
         public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: true));

@@ -21,14 +21,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// How the syntax of <paramref name="method"/> uses <paramref name="name"/>, or null when it never does. The name is
-        /// looked for in the method's text (<paramref name="textOf"/> gives a tree's), and only its occurrences become nodes.
+        /// looked for in the method's text, and only its occurrences become nodes.
         /// </summary>
-        public static MemberMention? Of(IMethodSymbol method, string name, System.Func<SyntaxTree, string> textOf)
+        public static MemberMention? Of(IMethodSymbol method, string name)
         {
             MemberMention? mention = null;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                var text = textOf(reference.SyntaxTree);
+                var text = SourceWords.Of(reference.SyntaxTree).Text;
                 var span = reference.Span;
                 SyntaxNode? root = null;
                 for (var at = text.IndexOf(name, span.Start, span.Length, System.StringComparison.Ordinal);

@@ -89,7 +89,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     mentioning.Add(candidate);
                 }
-                else if (MemberMention.Of(candidate, member.Name, _callSyntax.TextOf) is { } mention)
+                else if (MemberMention.Of(candidate, member.Name) is { } mention)
                 {
                     if (mention.SetsMode)
                     {

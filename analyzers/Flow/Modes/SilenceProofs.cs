@@ -168,10 +168,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                             return false;
                     }
 
-                    return !symbols.IsTorchSharp(call.TargetMethod)
-                           && (symbols.IsModule(call.Instance?.Type) || ReceivesModule(call.Arguments, symbols));
+                    return symbols.HandsModuleToOtherCode(call);
                 case IObjectCreationOperation creation:
-                    return ReceivesModule(creation.Arguments, symbols);
+                    return symbols.AnyModuleArgument(creation.Arguments);
                 case IDeconstructionAssignmentOperation deconstruction:
                     return RefersTo(deconstruction.Target, module);
                 case IAssignmentOperation assignment:
@@ -188,19 +187,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private static bool RefersTo(IOperation target, Storage module)
             => target.AnyInTree(operation => Storage.Referenced(operation) is Storage referenced && referenced.Equals(module));
-
-        private static bool ReceivesModule(ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)
-        {
-            foreach (var argument in arguments)
-            {
-                if (symbols.IsModule(argument.Value.Type))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>Whether the resource of a using is one grad-off switch call: no_grad(), inference_mode(), set_grad_enabled(false), enable_grad(false).</summary>
         private static bool DisablesGrad(IOperation resource, TorchSymbols symbols)

@@ -18,11 +18,10 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// </summary>
     internal sealed class ForwardPassContext
     {
-        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isNested, bool isEntryPoint, bool inheritsCallerMode)
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isEntryPoint, bool inheritsCallerMode)
         {
             Pass = pass;
             Flow = flow;
-            IsNested = isNested;
             IsInferenceEntryPoint = isEntryPoint;
             InheritsCallerMode = inheritsCallerMode;
         }
@@ -31,8 +30,6 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         public ModeFlowResult Flow { get; }
 
-        /// <summary>Whether the pass runs in a lambda or local function.</summary>
-        public bool IsNested { get; }
 
         /// <summary>Whether the enclosing method is an inference entry point by name and has no training step.</summary>
         public bool IsInferenceEntryPoint { get; }
@@ -87,7 +84,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                         continue;
                     }
 
-                    yield return new ForwardPassContext(pass, flow, isNested, isEntryPoint, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
+                    yield return new ForwardPassContext(pass, flow, isEntryPoint, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
                 }
             }
         }
