@@ -27,7 +27,7 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.UnfilteredOptimizer && facts.MayChangeFreezing))
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.UnfilteredOptimizer && engine.MayChangeFreezing(facts, freeze: true)))
             {
                 foreach (var creation in flow.OptimizerCreations)
                 {

@@ -33,7 +33,7 @@ namespace TorchSharp.Analyzers.Rules
             foreach (var (flow, _) in OperationBlockFlows.Of(
                 context,
                 engine,
-                facts => facts.FilteredOptimizer && facts.MayChangeFreezing && (engine.Exhaustive || MayStepAfterUnfreeze(Operations(), engine.Symbols, UsesOf))))
+                facts => facts.FilteredOptimizer && engine.MayChangeFreezing(facts, freeze: false) && (engine.Exhaustive || MayStepAfterUnfreeze(Operations(), engine, UsesOf))))
             {
                 foreach (var unfreeze in flow.Unfreezes)
                 {
@@ -69,10 +69,11 @@ namespace TorchSharp.Analyzers.Rules
         /// could have (the variable or member a filtered optimizer is stored in, or the optimizer's own name when it is
         /// stored elsewhere) steps again after some place where parameters could be unfrozen — a write of
         /// <c>requires_grad</c>, <c>requires_grad_(..)</c>, the collection of a <c>foreach</c>, or a call of this
-        /// compilation given a module. False proves the rule silent in this body.
+        /// compilation given a module whose summary could unfreeze it. False proves the rule silent in this body.
         /// </summary>
-        private static bool MayStepAfterUnfreeze(List<IOperation> operations, Symbols.TorchSymbols symbols, System.Func<string, OptimizerUses> usesOf)
+        private static bool MayStepAfterUnfreeze(List<IOperation> operations, ModeFlowEngine engine, System.Func<string, OptimizerUses> usesOf)
         {
+            var symbols = engine.Symbols;
             var names = new HashSet<string>();
             var unfreezes = new List<SyntaxNode>();
             foreach (var operation in operations)
@@ -89,7 +90,7 @@ namespace TorchSharp.Analyzers.Rules
                         break;
                 }
 
-                if (MayUnfreeze(operation, symbols))
+                if (MayUnfreeze(operation, engine))
                 {
                     unfreezes.Add(operation.Syntax);
                 }
@@ -134,7 +135,9 @@ namespace TorchSharp.Analyzers.Rules
             }
         }
 
-        private static bool MayUnfreeze(IOperation operation, Symbols.TorchSymbols symbols)
+        // The flow unfreezes where requires_grad is written (a whole loop's write where its collection is evaluated), and
+        // where it applies the summary of a method of this compilation that was given the module.
+        private static bool MayUnfreeze(IOperation operation, ModeFlowEngine engine)
         {
             switch (operation)
             {
@@ -144,9 +147,9 @@ namespace TorchSharp.Analyzers.Rules
                 case IInvocationOperation call when IsLoopCollection(call):
                     return true;
                 case IInvocationOperation call:
-                    return symbols.HandsModuleToOtherCode(call);
-                case IObjectCreationOperation creation:
-                    return symbols.AnyModuleArgument(creation.Arguments);
+                    return engine.Symbols.HandsModuleToOtherCode(call) && engine.MayChangeFreezing(call.TargetMethod, freeze: false);
+                case IObjectCreationOperation { Constructor: { } constructor } creation:
+                    return engine.Symbols.AnyModuleArgument(creation.Arguments) && engine.MayChangeFreezing(constructor, freeze: false);
                 default:
                     return false;
             }

@@ -45,14 +45,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>An optimizer built over the trainable parameters only (<c>.Where(p => p.requires_grad)</c>; TORCH004's concern).</summary>
         public bool FilteredOptimizer { get; private set; }
 
-        /// <summary>A write of <c>requires_grad</c> (<c>p.requires_grad = false</c>, <c>p.requires_grad_(true)</c>): a freeze or unfreeze.</summary>
-        public bool WritesRequiresGrad { get; private set; }
+        /// <summary>A freeze the flow applies: <c>requires_grad</c> written <c>false</c> (<c>p.requires_grad = false</c>, <c>p.requires_grad_(false)</c>).</summary>
+        public bool Freezes { get; private set; }
 
-        /// <summary>A call to a method of this compilation that receives a module (whose summary may freeze, unfreeze or set its mode).</summary>
-        public bool PassesModuleToSource { get; private set; }
+        /// <summary>An unfreeze the flow applies: <c>requires_grad</c> written <c>true</c>.</summary>
+        public bool Unfreezes { get; private set; }
 
-        /// <summary>Whether parameters may be frozen or unfrozen here: written in the body, or by a helper given the module.</summary>
-        public bool MayChangeFreezing => WritesRequiresGrad || PassesModuleToSource;
+        /// <summary>
+        /// The methods and constructors of this compilation the block hands a module to (as receiver or argument): the
+        /// flow applies their summaries, which may freeze or unfreeze it (<see cref="ModeFlowEngine.MayChangeFreezing"/>).
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyList<IMethodSymbol> ModuleHandOffs => _handOffs;
+
+        private readonly System.Collections.Generic.List<IMethodSymbol> _handOffs = new System.Collections.Generic.List<IMethodSymbol>();
 
         /// <summary>A lambda or local function, whose flow is analysed apart from the body's.</summary>
         public bool NestedFunctions { get; private set; }
@@ -84,11 +89,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 case OperationKind.Invocation:
                     Add((IInvocationOperation)operation, symbols, engine, isOwnForward, isModuleMember);
                     break;
-                case OperationKind.ObjectCreation when symbols.IsOptimizerCreation(operation):
-                    AddOptimizer(((IObjectCreationOperation)operation).Arguments, symbols);
+                case OperationKind.ObjectCreation:
+                    AddCreation((IObjectCreationOperation)operation, symbols);
                     break;
-                case OperationKind.SimpleAssignment when ((ISimpleAssignmentOperation)operation).Target is IPropertyReferenceOperation { Property.Name: "requires_grad" }:
-                    WritesRequiresGrad = true;
+                case OperationKind.SimpleAssignment:
+                    AddWrite(operation);
                     break;
                 case OperationKind.AnonymousFunction:
                 case OperationKind.LocalFunction:
@@ -105,10 +110,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private void Add(IInvocationOperation invocation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
         {
             var target = invocation.TargetMethod;
-            WritesRequiresGrad |= target.Name == "requires_grad_";
-            if (!PassesModuleToSource && target.Locations.Length > 0 && target.Locations[0].IsInSource)
+            if (target.Name == "requires_grad_")
             {
-                PassesModuleToSource = symbols.HandsModuleToOtherCode(invocation);
+                AddWrite(invocation);
+            }
+
+            if (IsInSource(target) && symbols.HandsModuleToOtherCode(invocation))
+            {
+                _handOffs.Add(target.OriginalDefinition);
             }
 
             switch (symbols.Classify(invocation.TargetMethod))
@@ -136,6 +145,42 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                     break;
             }
+        }
+
+        private void AddCreation(IObjectCreationOperation creation, TorchSymbols symbols)
+        {
+            if (symbols.IsOptimizerCreation(creation))
+            {
+                AddOptimizer(creation.Arguments, symbols);
+            }
+            else if (creation.Constructor is { } constructor && IsInSource(constructor) && symbols.AnyModuleArgument(creation.Arguments))
+            {
+                _handOffs.Add(constructor.OriginalDefinition);
+            }
+        }
+
+        // The flow freezes or unfreezes only where requires_grad is written a constant (FreezeSites).
+        private void AddWrite(IOperation operation)
+        {
+            if (FreezeSites.RequiresGradWrite(operation) is (_, bool value))
+            {
+                Freezes |= !value;
+                Unfreezes |= value;
+            }
+        }
+
+        // As the flow decides which calls it summarises.
+        private static bool IsInSource(IMethodSymbol method)
+        {
+            foreach (var location in method.Locations)
+            {
+                if (location.IsInSource)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void AddOptimizer(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)

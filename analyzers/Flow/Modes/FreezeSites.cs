@@ -169,7 +169,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                || (operation is IPropertyReferenceOperation property && (property.Instance is null || property.Instance is IInstanceReferenceOperation));
 
         /// <summary>The tensor written and the value, for <c>t.requires_grad = bool</c> and <c>t.requires_grad_(bool)</c>.</summary>
-        private static (IOperation Target, bool Value)? RequiresGradWrite(IOperation operation)
+        public static (IOperation Target, bool Value)? RequiresGradWrite(IOperation operation)
         {
             switch (operation)
             {

@@ -307,6 +307,81 @@ class C
     }"), Expect(0, "Adam", "model", All, 31));
 
         [Fact]
+        public Task HelperTwoCallsDeepThatFreezes_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void FreezeEncoder(Backbone model)
+    {
+        model.encoder.weight.requires_grad = false;
+    }
+
+    static void Prepare(Backbone model, bool log)
+    {
+        if (log) Console.WriteLine(model);
+        FreezeEncoder(model);
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        Prepare(model, true);
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 34));
+
+        [Fact]
+        public Task ConstructorThatFreezesTheModuleItIsGiven_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    sealed class FrozenEncoder
+    {
+        public FrozenEncoder(Backbone model)
+        {
+            foreach (var p in model.encoder.parameters())
+            {
+                p.requires_grad = false;
+            }
+        }
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        var frozen = new FrozenEncoder(model);
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 34));
+
+        [Fact]
+        public Task HelperThatOnlyUnfreezes_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void UnfreezeHead(Backbone model)
+    {
+        model.head.weight.requires_grad = true;
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        UnfreezeHead(model);
+        var optimizer = optim.Adam(model.parameters());
+    }"));
+
+        [Fact]
+        public Task HelperThatWritesAComputedValue_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void TrainOnly(Backbone model, string prefix)
+    {
+        foreach (var (name, p) in model.named_parameters())
+        {
+            p.requires_grad = name.StartsWith(prefix, StringComparison.Ordinal);
+        }
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        TrainOnly(model, ""head"");
+        var optimizer = optim.Adam(model.parameters());
+    }"));
+
+        [Fact]
         public Task HelperThatUnfreezesAfterFreeze_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static void Unfreeze(nn.Module model)

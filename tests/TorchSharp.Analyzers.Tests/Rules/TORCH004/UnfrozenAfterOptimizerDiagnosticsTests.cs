@@ -274,6 +274,82 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH004
     }"), Expect(0, "model", "optimizer", 35, Materialized));
 
         [Fact]
+        public Task HelperThatUnfreezesAndSteps_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void UnfreezeAndStep(Backbone model, optim.Optimizer optimizer)
+    {
+        foreach (var p in model.parameters())
+        {
+            p.requires_grad = true;
+        }
+
+        optimizer.step();
+    }
+
+    void FineTune()
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        {|#0:UnfreezeAndStep(model, optimizer)|};
+    }"), Expect(0, "model", "optimizer", 37, Materialized));
+
+        [Fact]
+        public Task StagesTrainedByAHelperThatNeverUnfreezes_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void RunStage(Backbone model, optim.Optimizer optimizer)
+    {
+        model.train();
+        optimizer.step();
+    }
+
+    void FineTune(string[] stages)
+    {" + FreezeEncoder + @"
+        foreach (var stage in stages)
+        {
+            model.encoder.weight.requires_grad = true;
+            var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+            RunStage(model, optimizer);
+        }
+    }"));
+
+        [Fact]
+        public Task HelperThatUnfreezesThreeCallsDown_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void Unfreeze(Backbone model)
+    {
+        foreach (var p in model.parameters()) p.requires_grad = true;
+    }
+
+    static void Middle(Backbone model) => Unfreeze(model);
+    static void Outer(Backbone model) => Middle(model);
+
+    void FineTune()
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        {|#0:Outer(model)|};
+        optimizer.step();
+    }"), Expect(0, "model", "optimizer", 35, Materialized));
+
+        // Summaries go three calls deep (the engine's MaxDepth), so that recursion ends; deeper helpers are not followed.
+        [Fact]
+        public Task HelperThatUnfreezesFourCallsDown_IsBeyondTheSummaries()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void Unfreeze(Backbone model)
+    {
+        foreach (var p in model.parameters()) p.requires_grad = true;
+    }
+
+    static void Inner(Backbone model) => Unfreeze(model);
+    static void Middle(Backbone model) => Inner(model);
+    static void Outer(Backbone model) => Middle(model);
+
+    void FineTune()
+    {" + FreezeEncoder + @"
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad).ToList());
+        Outer(model);
+        optimizer.step();
+    }"));
+
+        [Fact]
         public Task UnfreezeOnOneBranch_Reports()
             => Verify.VerifyAnalyzerAsync(Code(@"
     void FineTune(bool stage2)

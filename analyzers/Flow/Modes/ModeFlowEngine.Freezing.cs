@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// The engine's question about freezing, answered from block facts instead of flows: whether a flow could see a
+    /// freeze (or an unfreeze) at all. The flow freezes only where <c>requires_grad</c> is written a constant, in the body
+    /// or in a method of this compilation it hands the module to (whose summary it applies, at most
+    /// <see cref="MaxDepth"/> calls deep); a body with neither needs no flow for TORCH003 or TORCH004.
+    /// </summary>
+    internal sealed partial class ModeFlowEngine
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, FreezeReach?> _freezeReach = new ConcurrentDictionary<IMethodSymbol, FreezeReach?>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Whether the flow of a block with <paramref name="facts"/> could freeze (<paramref name="freeze"/>) or unfreeze
+        /// parameters: the block writes <c>requires_grad</c> that constant, or hands a module to a method whose summary
+        /// could. False proves that no such change reaches the block's flow.
+        /// </summary>
+        public bool MayChangeFreezing(BlockFacts facts, bool freeze)
+            => Exhaustive || (freeze ? facts.Freezes : facts.Unfreezes) || AnyMayChangeFreezing(facts.ModuleHandOffs, freeze, depth: 1);
+
+        /// <summary>Whether the summary of <paramref name="callee"/>, given a module by a body, could freeze (or unfreeze) it.</summary>
+        public bool MayChangeFreezing(IMethodSymbol callee, bool freeze)
+            => Exhaustive || MayChangeFreezing(callee.OriginalDefinition, freeze, depth: 1);
+
+        private bool AnyMayChangeFreezing(IReadOnlyList<IMethodSymbol> callees, bool freeze, int depth)
+        {
+            foreach (var callee in callees)
+            {
+                if (MayChangeFreezing(callee, freeze, depth))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // As FreezeEffectOn: a callee deeper than MaxDepth, or without a body, leaves the freeze state Unknown, which
+        // neither freezes nor unfreezes.
+        private bool MayChangeFreezing(IMethodSymbol callee, bool freeze, int depth)
+            => depth <= MaxDepth
+               && _freezeReach.GetOrAdd(callee, ComputeFreezeReach) is { } reach
+               && ((freeze ? reach.Freezes : reach.Unfreezes) || AnyMayChangeFreezing(reach.HandOffs, freeze, depth + 1));
+
+        private FreezeReach? ComputeFreezeReach(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
+                    && ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body
+                    && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
+                {
+                    // Only what the question needs is kept: the facts hold operations, which would keep the tree alive.
+                    var facts = BlockFacts.Of(method, ImmutableArray.Create(body), this);
+                    return new FreezeReach(facts.Freezes, facts.Unfreezes, facts.ModuleHandOffs.ToImmutableArray());
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>What a method's body says about freezing: its own constant writes, and whom it hands modules to.</summary>
+        private sealed class FreezeReach
+        {
+            public FreezeReach(bool freezes, bool unfreezes, ImmutableArray<IMethodSymbol> handOffs)
+            {
+                Freezes = freezes;
+                Unfreezes = unfreezes;
+                HandOffs = handOffs;
+            }
+
+            public bool Freezes { get; }
+
+            public bool Unfreezes { get; }
+
+            public ImmutableArray<IMethodSymbol> HandOffs { get; }
+        }
+    }
+}
