@@ -57,10 +57,19 @@ namespace TorchSharp.Analyzers.Flow
         public const string ImplicitCreation = "new()";
 
         private ImmutableArray<SyntaxNode> FindCalls(string name)
+            => name == ImplicitCreation
+                ? Find("new", token => token.Parent as ImplicitObjectCreationExpressionSyntax)
+                : Find(name, CallNamedBy);
+
+        /// <summary>The nodes of every token of this tree that is <paramref name="word"/> (a name used or declared anywhere), found by a text search.</summary>
+        public ImmutableArray<SyntaxNode> Mentions(string word) => _mentions.GetOrAdd(word, w => Find(w, token => token.Parent));
+
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _mentions = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+
+        /// <summary>What <paramref name="select"/> makes of each token that is <paramref name="word"/>; only these places become nodes.</summary>
+        private ImmutableArray<SyntaxNode> Find(string word, System.Func<SyntaxToken, SyntaxNode?> select)
         {
-            var implicitCreation = name == ImplicitCreation;
-            var word = implicitCreation ? "new" : name;
-            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            var found = ImmutableArray.CreateBuilder<SyntaxNode>();
             SyntaxNode? root = null;
             for (var at = Text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = Text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
             {
@@ -77,14 +86,13 @@ namespace TorchSharp.Analyzers.Flow
                     continue;
                 }
 
-                var call = implicitCreation ? token.Parent as ImplicitObjectCreationExpressionSyntax : CallNamedBy(token);
-                if (call != null)
+                if (select(token) is { } node)
                 {
-                    calls.Add(call);
+                    found.Add(node);
                 }
             }
 
-            return calls.ToImmutable();
+            return found.ToImmutable();
         }
 
         /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>

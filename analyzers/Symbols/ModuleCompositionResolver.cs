@@ -39,7 +39,8 @@ namespace TorchSharp.Analyzers.Symbols
         /// <summary>Whether <paramref name="type"/> is a TorchSharp loss module (never tracked: it has no mode).</summary>
         public bool IsLoss(ITypeSymbol? type)
         {
-            for (var current = type; current != null; current = current.BaseType)
+            // Along the definitions, as IsModule: a constructed type's base is substituted at every request.
+            for (var current = type?.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
                 if ((current.Name == "Loss" || current.Name == "WeightedLoss") && current.ContainingAssembly?.Name == "TorchSharp")
                 {

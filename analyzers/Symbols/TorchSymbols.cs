@@ -186,7 +186,8 @@ namespace TorchSharp.Analyzers.Symbols
 
         private static bool IsOptimizerType(ITypeSymbol? type)
         {
-            for (var current = type; current != null; current = current.BaseType)
+            // Along the definitions, as IsModule: a constructed type's base is substituted at every request.
+            for (var current = type?.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
                 if (current.Name == "Optimizer" || current.Name == "OptimizerHelper")
                 {
@@ -221,9 +222,11 @@ namespace TorchSharp.Analyzers.Symbols
         /// <summary>Whether <paramref name="type"/> is <c>torch.nn.Module</c> or derives from it.</summary>
         public bool IsModule(ITypeSymbol? type)
         {
-            for (var current = type; current != null; current = current.BaseType)
+            // Along the definitions: the base type of a constructed generic (Module<Tensor, Tensor>, Sequential's
+            // bases) is substituted anew at every request, which made this the hottest line of the facts walk.
+            for (var current = type?.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, Module))
+                if (SymbolEqualityComparer.Default.Equals(current, Module))
                 {
                     return true;
                 }

@@ -24,7 +24,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
+        // The names under which a member may write requires_grad (a freeze or an unfreeze).
+        private static readonly string[] RequiresGradWords = { "requires_grad", "requires_grad_" };
+
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
+        private readonly Lazy<ImmutableArray<ImmutableHashSet<string>>> _requiresGradWriters;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
@@ -35,7 +39,108 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 () => compilation.SyntaxTrees.Select(SourceWords.Of).ToImmutableArray(),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
+            _requiresGradWriters = new Lazy<ImmutableArray<ImmutableHashSet<string>>>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>
+        /// Whether a method called <paramref name="name"/> (a constructor: its type's name) might write <c>requires_grad</c>
+        /// itself or through at most <paramref name="calls"/> calls down, read from the syntax: some member so named
+        /// mentions requires_grad, or calls a member so named that might. False proves that no method of that name does.
+        /// </summary>
+        public bool MayWriteRequiresGrad(string name, int calls)
+        {
+            var levels = _requiresGradWriters.Value;
+            return calls >= 0 && levels[Math.Min(calls, levels.Length - 1)].Contains(name);
+        }
+
+        // Level k: the names of the members that mention requires_grad (k = 0) or call, by name, a member of level k - 1.
+        private ImmutableArray<ImmutableHashSet<string>> FindRequiresGradWriters()
+        {
+            var levels = ImmutableArray.CreateBuilder<ImmutableHashSet<string>>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var frontier = new List<string>();
+            var constructors = false;
+            void Add(SyntaxNode node)
+            {
+                var member = EnclosingMember(node);
+                if (CallableName(member) is { } name && names.Add(name))
+                {
+                    frontier.Add(name);
+                    constructors |= member is ConstructorDeclarationSyntax;
+                }
+            }
+
+            foreach (var word in RequiresGradWords)
+            {
+                foreach (var source in _texts.Value)
+                {
+                    foreach (var mention in source.Mentions(word))
+                    {
+                        Add(mention);
+                    }
+                }
+            }
+
+            levels.Add(names.ToImmutableHashSet(StringComparer.Ordinal));
+            for (var level = 1; level <= ModeFlowEngine.MaxDepth && frontier.Count > 0; level++)
+            {
+                var callees = frontier.ToArray();
+                var calledConstructors = constructors;
+                frontier.Clear();
+                foreach (var callee in callees)
+                {
+                    foreach (var call in CallsNamed(callee))
+                    {
+                        Add(call);
+                    }
+                }
+
+                if (calledConstructors)
+                {
+                    // A constructor is also run by new() and by the ': base(..)' / ': this(..)' of another constructor.
+                    foreach (var call in CallsNamed(ImplicitCreation).AddRange(ChainedConstructorCalls()))
+                    {
+                        Add(call);
+                    }
+                }
+
+                levels.Add(names.ToImmutableHashSet(StringComparer.Ordinal));
+            }
+
+            return levels.ToImmutable();
+        }
+
+        // The ': base(..)' and ': this(..)' initializers that pass arguments (only these could hand a constructor a module).
+        private IEnumerable<SyntaxNode> ChainedConstructorCalls()
+        {
+            foreach (var word in new[] { "base", "this" })
+            {
+                foreach (var source in _texts.Value)
+                {
+                    if (!source.MayContain(word))
+                    {
+                        continue;
+                    }
+
+                    foreach (var mention in source.Mentions(word))
+                    {
+                        if (mention is ConstructorInitializerSyntax { ArgumentList.Arguments.Count: > 0 })
+                        {
+                            yield return mention;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The name a call of <paramref name="member"/> is written with: a method's, or a constructor's type's; null for other members.</summary>
+        private static string? CallableName(SyntaxNode? member)
+            => member switch
+            {
+                MethodDeclarationSyntax method => method.Identifier.ValueText,
+                ConstructorDeclarationSyntax constructor => constructor.Identifier.ValueText,
+                _ => null,
+            };
 
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
         public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: true));

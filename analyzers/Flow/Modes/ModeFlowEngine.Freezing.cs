@@ -43,9 +43,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         // As FreezeEffectOn: a callee deeper than MaxDepth, or without a body, leaves the freeze state Unknown, which
-        // neither freezes nor unfreezes.
+        // neither freezes nor unfreezes. The syntax answers first: a callee whose name no member that might write
+        // requires_grad (within the calls left) carries is not bound.
         private bool MayChangeFreezing(IMethodSymbol callee, bool freeze, int depth)
             => depth <= MaxDepth
+               && _callSyntax.MayWriteRequiresGrad(callee.MethodKind == MethodKind.Constructor ? callee.ContainingType.Name : callee.Name, MaxDepth - depth)
                && _freezeReach.GetOrAdd(callee, ComputeFreezeReach) is { } reach
                && ((freeze ? reach.Freezes : reach.Unfreezes) || AnyMayChangeFreezing(reach.HandOffs, freeze, depth + 1));
 

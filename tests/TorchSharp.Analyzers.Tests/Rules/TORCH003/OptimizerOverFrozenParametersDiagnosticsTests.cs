@@ -349,6 +349,46 @@ class C
     }"), Expect(0, "Adam", "model", Some, 34));
 
         [Fact]
+        public Task ConstructorChainedToOneThatFreezes_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    class FrozenEncoder
+    {
+        public FrozenEncoder(Backbone model) => model.encoder.weight.requires_grad = false;
+    }
+
+    sealed class Wrapper : FrozenEncoder
+    {
+        public Wrapper(Backbone model, int size) : base(model) { }
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        var wrapper = new Wrapper(model, 3);
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 33));
+
+        [Fact]
+        public Task HelperCallingATargetTypedConstructorThatFreezes_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    sealed class FrozenEncoder
+    {
+        public FrozenEncoder(Backbone model) => model.encoder.weight.requires_grad = false;
+    }
+
+    static void Prepare(Backbone model)
+    {
+        FrozenEncoder frozen = new(model);
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        Prepare(model);
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 33));
+
+        [Fact]
         public Task HelperThatOnlyUnfreezes_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static void UnfreezeHead(Backbone model)
