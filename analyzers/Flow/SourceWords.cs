@@ -137,27 +137,53 @@ namespace TorchSharp.Analyzers.Flow
                 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c == '_'
                 : char.IsLetterOrDigit(c);
 
+        // One pass, the hash of each word built as its characters go by (the same FNV-1a as Hash), the class of an
+        // ASCII character read from a table: this runs over every character of every file of a TorchSharp compilation.
         private static ulong[] FilterOf(string text)
         {
             var filter = new ulong[Bits / 64];
-            var start = -1;
-            for (var i = 0; i <= text.Length; i++)
+            var inWord = false;
+            var hash = 0u;
+            foreach (var c in text)
             {
-                var isWordChar = i < text.Length && IsWordChar(text[i]);
-                if (isWordChar && start < 0)
+                if (c < 128 ? AsciiWordChars[c] : char.IsLetterOrDigit(c))
                 {
-                    start = i;
+                    if (!inWord)
+                    {
+                        hash = FnvOffset;
+                        inWord = true;
+                    }
+
+                    hash = unchecked((hash ^ c) * FnvPrime);
                 }
-                else if (!isWordChar && start >= 0)
+                else if (inWord)
                 {
-                    var hash = Hash(text, start, i - start);
                     Set(filter, hash);
                     Set(filter, hash >> 14);
-                    start = -1;
+                    inWord = false;
                 }
             }
 
+            if (inWord)
+            {
+                Set(filter, hash);
+                Set(filter, hash >> 14);
+            }
+
             return filter;
+        }
+
+        private static readonly bool[] AsciiWordChars = CreateAsciiWordChars();
+
+        private static bool[] CreateAsciiWordChars()
+        {
+            var table = new bool[128];
+            for (var c = 0; c < 128; c++)
+            {
+                table[c] = IsWordChar((char)c);
+            }
+
+            return table;
         }
 
         private static void Set(ulong[] filter, uint hash)
@@ -172,15 +198,18 @@ namespace TorchSharp.Analyzers.Flow
             return (filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
         }
 
+        private const uint FnvOffset = 2166136261;
+        private const uint FnvPrime = 16777619;
+
         // FNV-1a over the characters: no substring is allocated per word.
         private static uint Hash(string text, int start, int length)
         {
             unchecked
             {
-                var hash = 2166136261;
+                var hash = FnvOffset;
                 for (var i = start; i < start + length; i++)
                 {
-                    hash = (hash ^ text[i]) * 16777619;
+                    hash = (hash ^ text[i]) * FnvPrime;
                 }
 
                 return hash;

@@ -24,9 +24,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
-        // The names under which a member may write requires_grad (a freeze or an unfreeze).
-        private static readonly string[] RequiresGradWords = { "requires_grad", "requires_grad_" };
-
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
         private readonly Lazy<ImmutableArray<ImmutableHashSet<string>>> _requiresGradWriters;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
@@ -45,7 +42,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>
         /// Whether a method called <paramref name="name"/> (a constructor: its type's name) might write <c>requires_grad</c>
         /// itself or through at most <paramref name="calls"/> calls down, read from the syntax: some member so named
-        /// mentions requires_grad, or calls a member so named that might. False proves that no method of that name does.
+        /// assigns requires_grad or calls requires_grad_, or calls a member so named that might. False proves that no method of that name does.
         /// </summary>
         public bool MayWriteRequiresGrad(string name, int calls)
         {
@@ -53,7 +50,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return calls >= 0 && levels[Math.Min(calls, levels.Length - 1)].Contains(name);
         }
 
-        // Level k: the names of the members that mention requires_grad (k = 0) or call, by name, a member of level k - 1.
+        // Level k: the names of the members that assign requires_grad or call requires_grad_ (k = 0: the only places the
+        // flow freezes or unfreezes), or call, by name, a member of level k - 1.
         private ImmutableArray<ImmutableHashSet<string>> FindRequiresGradWriters()
         {
             var levels = ImmutableArray.CreateBuilder<ImmutableHashSet<string>>();
@@ -70,14 +68,19 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
-            foreach (var word in RequiresGradWords)
+            foreach (var source in _texts.Value)
             {
-                foreach (var source in _texts.Value)
+                foreach (var mention in source.Mentions("requires_grad"))
                 {
-                    foreach (var mention in source.Mentions(word))
+                    if (IsAssigned(mention))
                     {
                         Add(mention);
                     }
+                }
+
+                foreach (var mention in source.Mentions("requires_grad_"))
+                {
+                    Add(mention);
                 }
             }
 
@@ -131,6 +134,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
                 }
             }
+        }
+
+        /// <summary>Whether <paramref name="name"/> is what an assignment writes: <c>p.requires_grad = …</c>, <c>{ requires_grad = … }</c>.</summary>
+        private static bool IsAssigned(SyntaxNode name)
+        {
+            var target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access
+                : name.Parent is MemberBindingExpressionSyntax binding && binding.Name == name ? binding
+                : name;
+            return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target;
         }
 
         /// <summary>The name a call of <paramref name="member"/> is written with: a method's, or a constructor's type's; null for other members.</summary>
