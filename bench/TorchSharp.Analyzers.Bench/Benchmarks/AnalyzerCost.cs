@@ -45,8 +45,8 @@ namespace TorchSharp.Analyzers.Bench.Benchmarks
                     .WithLaunchCount(1)
                     .WithWarmupCount(1)
                     .WithIterationCount(5)
-                    .WithGcServer(false)
-                    .WithGcConcurrent(false))
+                    .WithGcServer(true)
+                    .WithGcConcurrent(true))
                 .AddDiagnoser(MemoryDiagnoser.Default)
                 .AddExporter(MarkdownExporter.GitHub)
                 .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
