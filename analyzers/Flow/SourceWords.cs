@@ -56,24 +56,43 @@ namespace TorchSharp.Analyzers.Flow
         /// <summary>The name under which implicit object creations (<c>new()</c>), which name no type, are found.</summary>
         public const string ImplicitCreation = "new()";
 
+        // What may come after the name of a call: its arguments, type arguments or initializer — or a comment or a
+        // directive before them, which the text search does not read past (the syntax decides those).
+        private const string AfterCall = "(<{/#";
+        private const string AfterImplicitCreation = "(/#";
+
         private ImmutableArray<SyntaxNode> FindCalls(string name)
             => name == ImplicitCreation
-                ? Find("new", token => token.Parent as ImplicitObjectCreationExpressionSyntax)
-                : Find(name, CallNamedBy);
+                ? Find("new", AfterImplicitCreation, token => token.Parent as ImplicitObjectCreationExpressionSyntax)
+                : Find(name, AfterCall, CallNamedBy);
 
-        /// <summary>The nodes of every token of this tree that is <paramref name="word"/> (a name used or declared anywhere), found by a text search.</summary>
-        public ImmutableArray<SyntaxNode> Mentions(string word) => _mentions.GetOrAdd(word, w => Find(w, token => token.Parent));
+        /// <summary>
+        /// The nodes of every token of this tree that is <paramref name="word"/> (a name used or declared anywhere), found by
+        /// a text search; with <paramref name="followedBy"/>, only where the next character that is not white space is one
+        /// of those (a cheap necessary condition the caller's question implies: '=' for an assignment to the name).
+        /// </summary>
+        public ImmutableArray<SyntaxNode> Mentions(string word, string? followedBy = null)
+            => _mentions.GetOrAdd((word, followedBy), key => Find(key.Word, key.FollowedBy, token => token.Parent));
 
-        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _mentions = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+        private readonly ConcurrentDictionary<(string Word, string? FollowedBy), ImmutableArray<SyntaxNode>> _mentions = new ConcurrentDictionary<(string, string?), ImmutableArray<SyntaxNode>>();
 
-        /// <summary>What <paramref name="select"/> makes of each token that is <paramref name="word"/>; only these places become nodes.</summary>
-        private ImmutableArray<SyntaxNode> Find(string word, System.Func<SyntaxToken, SyntaxNode?> select)
+        /// <summary>
+        /// What <paramref name="select"/> makes of each token that is <paramref name="word"/> and, when
+        /// <paramref name="followedBy"/> is given, is followed by one of its characters; only these places become nodes
+        /// (finding a token is the costly part of the search).
+        /// </summary>
+        private ImmutableArray<SyntaxNode> Find(string word, string? followedBy, System.Func<SyntaxToken, SyntaxNode?> select)
         {
             var found = ImmutableArray.CreateBuilder<SyntaxNode>();
             SyntaxNode? root = null;
             for (var at = Text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = Text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
             {
                 if ((at > 0 && IsWordChar(Text[at - 1])) || (at + word.Length < Text.Length && IsWordChar(Text[at + word.Length])))
+                {
+                    continue;
+                }
+
+                if (followedBy != null && followedBy.IndexOf(NextNonSpace(at + word.Length)) < 0)
                 {
                     continue;
                 }
@@ -93,6 +112,17 @@ namespace TorchSharp.Analyzers.Flow
             }
 
             return found.ToImmutable();
+        }
+
+        /// <summary>The first character at or after <paramref name="at"/> that is not white space; '\0' at the end of the text.</summary>
+        private char NextNonSpace(int at)
+        {
+            while (at < Text.Length && char.IsWhiteSpace(Text[at]))
+            {
+                at++;
+            }
+
+            return at < Text.Length ? Text[at] : '\0';
         }
 
         /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>

@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace TorchSharp.Analyzers.Flow.Modes
@@ -70,7 +71,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             foreach (var source in _texts.Value)
             {
-                foreach (var mention in source.Mentions("requires_grad"))
+                foreach (var mention in source.Mentions("requires_grad", followedBy: "=/#"))
                 {
                     if (IsAssigned(mention))
                     {
@@ -125,7 +126,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         continue;
                     }
 
-                    foreach (var mention in source.Mentions(word))
+                    foreach (var mention in source.Mentions(word, followedBy: "(/#"))
                     {
                         if (mention is ConstructorInitializerSyntax { ArgumentList.Arguments.Count: > 0 })
                         {
@@ -142,7 +143,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access
                 : name.Parent is MemberBindingExpressionSyntax binding && binding.Name == name ? binding
                 : name;
-            return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target;
+            // Only '=': the flow freezes where requires_grad is assigned a constant, never through a compound assignment.
+            return target.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == target;
         }
 
         /// <summary>The name a call of <paramref name="member"/> is written with: a method's, or a constructor's type's; null for other members.</summary>

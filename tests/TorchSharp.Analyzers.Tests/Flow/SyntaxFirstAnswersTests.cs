@@ -51,6 +51,19 @@ namespace TorchSharp.Analyzers.Tests.Flow
     }"), BackwardAt(0, "in 'Learn', which is called at line 41 inside the grad-disabled scope opened at line 39"));
 
         [Fact]
+        public Task CallWithACommentOrTypeArgumentsBeforeItsArguments_IsFound()
+            => VerifyBackward.VerifyAnalyzerAsync(Code(@"
+    static void Learn<T>(Tensor loss) => {|#0:loss.backward()|};
+
+    void Run(Tensor loss)
+    {
+        using (torch.no_grad())
+        {
+            Learn<int> /* the epoch */ (loss);
+        }
+    }"), BackwardAt(0, "in 'Learn', which is called at line 41 inside the grad-disabled scope opened at line 39"));
+
+        [Fact]
         public Task CallerTwoLevelsUp_Reports()
             => VerifyBackward.VerifyAnalyzerAsync(Code(@"
     static void Learn(Tensor loss) => {|#0:loss.backward()|};

@@ -401,6 +401,22 @@ class C
     }"), Expect(0, "Adam", "model", Some, 25));
 
         [Fact]
+        public Task HelperThatFreezesWithACommentBeforeTheAssignment_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static void FreezeEncoder(Backbone model)
+    {
+        model.encoder.weight.requires_grad // the pretrained part
+            = false;
+    }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        FreezeEncoder(model);
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 29));
+
+        [Fact]
         public Task HelperThatOnlyUnfreezes_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static void UnfreezeHead(Backbone model)
