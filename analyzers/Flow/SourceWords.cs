@@ -114,6 +114,22 @@ namespace TorchSharp.Analyzers.Flow
             return found.ToImmutable();
         }
 
+        /// <summary>Whether <paramref name="word"/> occurs as a whole word in the text from <paramref name="start"/> to <paramref name="end"/> (in a comment or a string too).</summary>
+        public bool ContainsWord(string word, int start, int end)
+        {
+            for (var at = Text.IndexOf(word, start, end - start, System.StringComparison.Ordinal);
+                 at >= 0 && at + word.Length <= end;
+                 at = at + word.Length < end ? Text.IndexOf(word, at + word.Length, end - at - word.Length, System.StringComparison.Ordinal) : -1)
+            {
+                if ((at == 0 || !IsWordChar(Text[at - 1])) && (at + word.Length == Text.Length || !IsWordChar(Text[at + word.Length])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The first character at or after <paramref name="at"/> that is not white space; '\0' at the end of the text.</summary>
         private char NextNonSpace(int at)
         {

@@ -65,6 +65,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The member's syntax calls a grad switch (no_grad, inference_mode …) or a helper of this compilation that does.</summary>
         public bool MaySwitchGrad { get; private set; }
 
+        /// <summary>The facts of a block whose text holds none of them (<see cref="ModeFlowEngine.FactsOf"/>): nothing to gate on.</summary>
+        public static BlockFacts None { get; } = new BlockFacts();
+
         public static BlockFacts Of(ISymbol owner, System.Collections.Immutable.ImmutableArray<IOperation> blocks, ModeFlowEngine engine)
         {
             var symbols = engine.Symbols;

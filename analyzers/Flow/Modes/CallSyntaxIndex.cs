@@ -26,7 +26,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
-        private readonly Lazy<ImmutableArray<ImmutableHashSet<string>>> _requiresGradWriters;
+        private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _requiresGradWriters;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
@@ -37,7 +37,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 () => compilation.SyntaxTrees.Select(SourceWords.Of).ToImmutableArray(),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
-            _requiresGradWriters = new Lazy<ImmutableArray<ImmutableHashSet<string>>>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
+            _requiresGradWriters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>
@@ -45,15 +45,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// itself or through at most <paramref name="calls"/> calls down, read from the syntax: some member so named
         /// assigns requires_grad or calls requires_grad_, or calls a member so named that might. False proves that no method of that name does.
         /// </summary>
-        public bool MayWriteRequiresGrad(string name, int calls)
+        public bool MayWriteRequiresGrad(string name, int calls) => calls >= 0 && RequiresGradWriters(calls).Names.Contains(name);
+
+        /// <summary>
+        /// The names of the methods and constructors (by their type's name) that might write <c>requires_grad</c> within
+        /// <paramref name="calls"/> calls down (see <see cref="MayWriteRequiresGrad"/>), and whether a constructor is among
+        /// the writers at any depth (then a <c>new()</c> or a <c>: base(..)</c>, which name no type, might run one).
+        /// </summary>
+        public (ImmutableHashSet<string> Names, bool Constructors) RequiresGradWriters(int calls)
         {
-            var levels = _requiresGradWriters.Value;
-            return calls >= 0 && levels[Math.Min(calls, levels.Length - 1)].Contains(name);
+            var (levels, constructors) = _requiresGradWriters.Value;
+            return (levels[Math.Max(0, Math.Min(calls, levels.Length - 1))], constructors);
         }
 
         // Level k: the names of the members that assign requires_grad or call requires_grad_ (k = 0: the only places the
         // flow freezes or unfreezes), or call, by name, a member of level k - 1.
-        private ImmutableArray<ImmutableHashSet<string>> FindRequiresGradWriters()
+        private (ImmutableArray<ImmutableHashSet<string>>, bool) FindRequiresGradWriters()
         {
             var levels = ImmutableArray.CreateBuilder<ImmutableHashSet<string>>();
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -111,7 +118,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 levels.Add(names.ToImmutableHashSet(StringComparer.Ordinal));
             }
 
-            return levels.ToImmutable();
+            return (levels.ToImmutable(), constructors);
         }
 
         // The ': base(..)' and ': this(..)' initializers that pass arguments (only these could hand a constructor a module).

@@ -70,7 +70,58 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             var owner = context.OwningSymbol;
             var blocks = context.OperationBlocks;
-            return _facts.GetValue(blocks[0], _ => BlockFacts.Of(owner, blocks, this));
+            return _facts.GetValue(blocks[0], _ => Exhaustive || MayHaveFacts(blocks) ? BlockFacts.Of(owner, blocks, this) : BlockFacts.None);
+        }
+
+        /// <summary>
+        /// Whether the text of <paramref name="blocks"/> could hold a fact any rule gates on, so that they are worth the
+        /// walk: a forward pass is a call named <c>call</c> or <c>forward</c>, a backward pass one named <c>backward</c>,
+        /// and a freeze or an unfreeze reaches a flow only through <c>requires_grad</c> written here or a call of a member
+        /// that might write it (<see cref="CallSyntaxIndex.RequiresGradWriters"/>), written with its name — or, when a
+        /// constructor writes it, with <c>new()</c> or <c>: base(..)</c>, which name none.
+        /// </summary>
+        private bool MayHaveFacts(System.Collections.Immutable.ImmutableArray<IOperation> blocks)
+        {
+            var text = SourceWords.Of(blocks[0].Syntax.SyntaxTree);
+            foreach (var word in FactWords)
+            {
+                if (AnyContains(text, blocks, word))
+                {
+                    return true;
+                }
+            }
+
+            var (writers, constructors) = _callSyntax.RequiresGradWriters(MaxDepth - 1);
+            if (constructors && (AnyContains(text, blocks, "new") || AnyContains(text, blocks, "base") || AnyContains(text, blocks, "this")))
+            {
+                return true;
+            }
+
+            foreach (var writer in writers)
+            {
+                if (AnyContains(text, blocks, writer))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] FactWords = { "call", "forward", "backward", "requires_grad", "requires_grad_" };
+
+        private static bool AnyContains(SourceWords text, System.Collections.Immutable.ImmutableArray<IOperation> blocks, string word)
+        {
+            foreach (var block in blocks)
+            {
+                var span = block.Syntax.Span;
+                if (text.ContainsWord(word, span.Start, span.End))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private readonly ConditionalWeakTable<IOperation, BlockFacts> _facts = new ConditionalWeakTable<IOperation, BlockFacts>();

@@ -417,6 +417,23 @@ class C
     }"), Expect(0, "Adam", "model", Some, 29));
 
         [Fact]
+        public Task TargetTypedConstructorThatFreezesAsAnArgument_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    sealed class FrozenEncoder
+    {
+        public FrozenEncoder(Backbone model) => model.encoder.weight.requires_grad = false;
+    }
+
+    static void Keep(FrozenEncoder frozen) { }
+
+    void FineTune()
+    {
+        var model = new Backbone();
+        Keep(new(model));
+        var optimizer = {|#0:optim.Adam(model.parameters())|};
+    }"), Expect(0, "Adam", "model", Some, 30));
+
+        [Fact]
         public Task HelperThatOnlyUnfreezes_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static void UnfreezeHead(Backbone model)
