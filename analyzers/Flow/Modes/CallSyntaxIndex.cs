@@ -12,9 +12,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
     /// What the syntax of a compilation tells without binding anything: the calls and creations written with a name, and
-    /// which members might switch autograd off. Built lazily, per name, from a text search of the source: only the
-    /// places where the name occurs are parsed into nodes, so a question costs a scan of the text, not a walk of every
-    /// tree. The engine binds a call only when the name matches, and asks the callers' flows only when a caller might
+    /// which members might switch autograd off. Built lazily, per name, from each file's index of the words that could
+    /// name a call (<see cref="WordIndex"/>): only the places where the name occurs become nodes, so a question costs a
+    /// lookup per file, not a walk of every tree. The engine binds a call only when the name matches, and asks the callers' flows only when a caller might
     /// disable grad, so the common answer ("no caller does") costs no binding at all.
     /// </summary>
     internal sealed class CallSyntaxIndex
@@ -86,7 +86,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
                 }
 
-                foreach (var mention in source.Mentions("requires_grad_"))
+                // Called: the flow counts requires_grad_(..) as a write only as an invocation.
+                foreach (var mention in source.Mentions("requires_grad_", followedBy: "(/#"))
                 {
                     Add(mention);
                 }
@@ -128,11 +129,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 foreach (var source in _texts.Value)
                 {
-                    if (!source.MayContain(word))
-                    {
-                        continue;
-                    }
-
                     foreach (var mention in source.Mentions(word, followedBy: "(/#"))
                     {
                         if (mention is ConstructorInitializerSyntax { ArgumentList.Arguments.Count: > 0 })
@@ -164,11 +160,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             };
 
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
-        public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: true));
-
-        // The grad switches and the helpers that return them are looked up in every compilation, by a handful of names:
-        // plain scans of the text, without building the files' word sets.
-        private ImmutableArray<SyntaxNode> SwitchCallsNamed(string name) => _callsByName.GetOrAdd(name, n => FindCalls(n, useWordSets: false));
+        public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
 
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>
@@ -217,7 +209,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var helperDeclarations = new HashSet<SyntaxNode>();
             foreach (var name in GradSwitchNames)
             {
-                foreach (var call in SwitchCallsNamed(name))
+                foreach (var call in CallsNamed(name))
                 {
                     if (EnclosingMember(call) is { } member)
                     {
@@ -234,7 +226,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             // A helper that returns a grad scope (IDisposable NoGrad() => torch.no_grad()) switches grad off in its callers.
             foreach (var helper in helpers)
             {
-                foreach (var call in SwitchCallsNamed(helper))
+                foreach (var call in CallsNamed(helper))
                 {
                     if (EnclosingMember(call) is { } member)
                     {
@@ -249,16 +241,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether <paramref name="declaration"/> returns what a grad switch returns somewhere (a helper such as <c>NoGrad() => torch.no_grad()</c>).</summary>
         public bool MayReturnGradScope(SyntaxNode declaration) => _gradSwitching.Value.Helpers.Contains(declaration);
 
-        private ImmutableArray<SyntaxNode> FindCalls(string name, bool useWordSets)
+        private ImmutableArray<SyntaxNode> FindCalls(string name)
         {
-            var word = name == ImplicitCreation ? "new" : name;
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                if (!useWordSets || source.MayContain(word))
-                {
-                    calls.AddRange(source.CallsWritten(name));
-                }
+                calls.AddRange(source.CallsWritten(name));
             }
 
             return calls.ToImmutable();
