@@ -47,8 +47,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public const string ExhaustiveOption = "exhaustive_flow";
 
+        // Looked up first: every callback of every rule asks, and the factory's closure would be allocated each time.
         public static ModeFlowEngine For(Compilation compilation, TorchSymbols symbols, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options)
-            => Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols, Options.EditorConfigOptions.GetGlobalBool(options, ExhaustiveOption, defaultValue: false)));
+            => Engines.TryGetValue(compilation, out var engine)
+                ? engine
+                : Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols, Options.EditorConfigOptions.GetGlobalBool(options, ExhaustiveOption, defaultValue: false)));
 
         /// <summary>Whether the shortcuts are off (<see cref="ExhaustiveOption"/>).</summary>
         public bool Exhaustive { get; }
@@ -68,8 +71,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public BlockFacts FactsOf(Microsoft.CodeAnalysis.Diagnostics.OperationBlockAnalysisContext context)
         {
-            var owner = context.OwningSymbol;
             var blocks = context.OperationBlocks;
+            if (_facts.TryGetValue(blocks[0], out var known))
+            {
+                return known;
+            }
+
+            var owner = context.OwningSymbol;
             return _facts.GetValue(blocks[0], _ => Exhaustive || MayHaveFacts(blocks) ? BlockFacts.Of(owner, blocks, this) : BlockFacts.None);
         }
 
