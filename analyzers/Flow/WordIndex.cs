@@ -43,7 +43,6 @@ namespace TorchSharp.Analyzers.Flow
             var hashes = new List<uint>(text.Length / 32);
             var positions = new List<int>(text.Length / 32);
             var inWord = false;
-            var hash = 0u;
             var start = 0;
             for (var i = 0; i < text.Length; i++)
             {
@@ -54,18 +53,16 @@ namespace TorchSharp.Analyzers.Flow
                     {
                         inWord = true;
                         start = i;
-                        hash = FnvOffset;
                     }
-
-                    hash = unchecked((hash ^ c) * FnvPrime);
                 }
                 else if (inWord)
                 {
+                    // Hashed only when kept: about one word in five.
                     inWord = false;
                     var follower = c == ' ' || c == '\t' || c == '\r' || c == '\n' ? NextNonSpace(text, i + 1) : c;
                     if (follower < 128 && AsciiFollowers[follower])
                     {
-                        hashes.Add(hash);
+                        hashes.Add(Hash(text, start, i));
                         positions.Add(start);
                     }
                 }
@@ -128,13 +125,15 @@ namespace TorchSharp.Analyzers.Flow
             return at < text.Length ? text[at] : '\0';
         }
 
-        // FNV-1a over the characters, as the index is built.
-        private static uint Hash(string word)
+        // FNV-1a over the characters of a word, the same when the index is built and when it is asked.
+        private static uint Hash(string word) => Hash(word, 0, word.Length);
+
+        private static uint Hash(string text, int start, int end)
         {
             var hash = FnvOffset;
-            foreach (var c in word)
+            for (var i = start; i < end; i++)
             {
-                hash = unchecked((hash ^ c) * FnvPrime);
+                hash = unchecked((hash ^ text[i]) * FnvPrime);
             }
 
             return hash;

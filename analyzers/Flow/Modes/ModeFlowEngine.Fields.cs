@@ -119,6 +119,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
+                // The predictor's idiom (assign the module, end with model.eval()) is read from the structure, as the
+                // flow would find it; other constructors get their flow.
+                if (!Exhaustive && constructor.DeclaringSyntaxReferences.Length == 1
+                    && ConstructorExitProof.EvalAtExit(constructor, member, ModelOf(constructor.DeclaringSyntaxReferences[0].SyntaxTree), Symbols) is { } eval)
+                {
+                    var evaluated = ModeFact.Eval(eval);
+                    joined = joined is null ? evaluated : joined.Value.Join(evaluated);
+                    continue;
+                }
+
                 if (!(BodyOf(constructor, depth + 1) is { } result))
                 {
                     return ModeFact.Unknown;

@@ -15,7 +15,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// </summary>
     internal sealed partial class ModeFlowEngine
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, FreezeReach?> _freezeReach = new ConcurrentDictionary<IMethodSymbol, FreezeReach?>(SymbolEqualityComparer.Default);
+        // What a method's body says about freezing: its own constant writes, and whom it hands modules to (null: no body).
+        private readonly ConcurrentDictionary<IMethodSymbol, (bool Freezes, bool Unfreezes, ImmutableArray<IMethodSymbol> HandOffs)?> _freezeReach
+            = new ConcurrentDictionary<IMethodSymbol, (bool, bool, ImmutableArray<IMethodSymbol>)?>(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// Whether the flow of a block with <paramref name="facts"/> could freeze (<paramref name="freeze"/>) or unfreeze
@@ -51,7 +53,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                && _freezeReach.GetOrAdd(callee, ComputeFreezeReach) is { } reach
                && ((freeze ? reach.Freezes : reach.Unfreezes) || AnyMayChangeFreezing(reach.HandOffs, freeze, depth + 1));
 
-        private FreezeReach? ComputeFreezeReach(IMethodSymbol method)
+        private (bool Freezes, bool Unfreezes, ImmutableArray<IMethodSymbol> HandOffs)? ComputeFreezeReach(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
@@ -62,28 +64,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     // Only what the question needs is kept: the facts hold operations, which would keep the tree alive.
                     var facts = BlockFacts.Of(method, ImmutableArray.Create(body), this);
-                    return new FreezeReach(facts.Freezes, facts.Unfreezes, facts.ModuleHandOffs.ToImmutableArray());
+                    return (facts.Freezes, facts.Unfreezes, facts.ModuleHandOffs.ToImmutableArray());
                 }
             }
 
             return null;
-        }
-
-        /// <summary>What a method's body says about freezing: its own constant writes, and whom it hands modules to.</summary>
-        private sealed class FreezeReach
-        {
-            public FreezeReach(bool freezes, bool unfreezes, ImmutableArray<IMethodSymbol> handOffs)
-            {
-                Freezes = freezes;
-                Unfreezes = unfreezes;
-                HandOffs = handOffs;
-            }
-
-            public bool Freezes { get; }
-
-            public bool Unfreezes { get; }
-
-            public ImmutableArray<IMethodSymbol> HandOffs { get; }
         }
     }
 }

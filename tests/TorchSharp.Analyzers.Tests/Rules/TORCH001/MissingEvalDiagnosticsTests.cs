@@ -376,6 +376,68 @@ class C
         }
     }"));
 
+        // The constructor's exit is read from its structure only when every normal exit passes through the final eval().
+        [Fact]
+        public Task PredictorConstructorThatMayReturnBeforeItsEval_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model;
+
+    C(string path)
+    {
+        _model = new Net();
+        if (path == null) return;
+        _model.eval();
+    }
+
+    public Tensor Predict(Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return {|#0:_model.call(x)|};
+        }
+    }"), Expect(0, "_model", "created at line 39"));
+
+        [Fact]
+        public Task PredictorConstructorThatMayThrowBeforeItsEval_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model;
+
+    C(string path)
+    {
+        _model = new Net();
+        if (path == null) throw new ArgumentNullException(nameof(path));
+        _model.load(path);
+        _model.eval();
+    }
+
+    public Tensor Predict(Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return _model.call(x);
+        }
+    }"));
+
+        [Fact]
+        public Task PredictorConstructorEndingInEvalOfAnotherModule_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model;
+    private readonly Net _teacher = new Net();
+
+    C()
+    {
+        _model = new Net();
+        _teacher.eval();
+    }
+
+    public Tensor Predict(Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return {|#0:_model.call(x)|};
+        }
+    }"), Expect(0, "_model", "created at line 40"));
+
         [Fact]
         public Task FieldWhoseModeAnotherMethodChanges_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"

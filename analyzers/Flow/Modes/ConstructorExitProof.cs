@@ -1,0 +1,85 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Symbols;
+
+namespace TorchSharp.Analyzers.Flow.Modes
+{
+    /// <summary>
+    /// The mode a constructor leaves a module field in, read from its structure for the idiom almost every predictor is
+    /// written in — assign the module, load it, and end with <c>model.eval();</c> — so that the field's entry mode needs no
+    /// flow of the constructor. Claims only what the flow finds: the last statement of the body is that <c>eval()</c>, an
+    /// earlier statement of the body assigns the field, and nothing can leave the body without passing through the end
+    /// (no <c>return</c>, <c>throw</c>, <c>goto</c> or loop without an exit condition). Anything else is left to the flow.
+    /// </summary>
+    internal static class ConstructorExitProof
+    {
+        /// <summary>The <c>eval()</c> call every normal exit of <paramref name="constructor"/> ends with on <paramref name="member"/>, or null.</summary>
+        public static SyntaxNode? EvalAtExit(IMethodSymbol constructor, ISymbol member, SemanticModel model, TorchSymbols symbols)
+        {
+            if (constructor.DeclaringSyntaxReferences.Length != 1
+                || !(constructor.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax { Body: { Statements: { Count: >= 2 } statements } body } declaration)
+                || (declaration.Initializer != null && !declaration.Initializer.IsKind(SyntaxKind.BaseConstructorInitializer))
+                || !(statements[statements.Count - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax last }))
+            {
+                return null;
+            }
+
+            // Cheap syntax first: the name of the call and an assignment written with the member's name.
+            if (!(last.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "eval" })
+                || !statements.Take(statements.Count - 1).Any(s => s is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
+                                                                   && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                                                                   && Names(assignment.Left, member.Name))
+                || !LeavesOnlyAtTheEnd(body, model))
+            {
+                return null;
+            }
+
+            if (!(model.GetOperation(last) is IInvocationOperation eval) || symbols.Classify(eval.TargetMethod) != TorchCallKind.Eval
+                || !IsMemberOfThis(eval.Instance, member))
+            {
+                return null;
+            }
+
+            foreach (var statement in statements.Take(statements.Count - 1))
+            {
+                if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
+                    && model.GetOperation(assignment) is ISimpleAssignmentOperation write && IsMemberOfThis(write.Target, member))
+                {
+                    return last;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Whether every normal exit of <paramref name="body"/> is its end: no return, throw, goto or label, and no loop
+        /// whose condition is missing or the constant true (lambdas and local functions aside).
+        /// </summary>
+        private static bool LeavesOnlyAtTheEnd(BlockSyntax body, SemanticModel model)
+            => !body.DescendantNodes(node => !(node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax))
+                .Any(node => node is ReturnStatementSyntax || node is ThrowStatementSyntax || node is ThrowExpressionSyntax
+                             || node is GotoStatementSyntax || node is LabeledStatementSyntax
+                             || (node is WhileStatementSyntax whileLoop && MayNeverEnd(whileLoop.Condition, model))
+                             || (node is DoStatementSyntax doLoop && MayNeverEnd(doLoop.Condition, model))
+                             || (node is ForStatementSyntax forLoop && MayNeverEnd(forLoop.Condition, model)));
+
+        private static bool MayNeverEnd(ExpressionSyntax? condition, SemanticModel model)
+            => condition is null || model.GetConstantValue(condition) is { HasValue: true, Value: true };
+
+        private static bool Names(ExpressionSyntax target, string name)
+            => target switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } access => access.Name.Identifier.ValueText == name,
+                _ => false,
+            };
+
+        private static bool IsMemberOfThis(IOperation? operation, ISymbol member)
+            => operation?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ } reference
+               && SymbolEqualityComparer.Default.Equals(reference.Member, member);
+    }
+}
