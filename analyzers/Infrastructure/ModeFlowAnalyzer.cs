@@ -13,11 +13,19 @@ namespace TorchSharp.Analyzers.Infrastructure
         private protected sealed override void Register(CompilationStartAnalysisContext context)
             => context.RegisterOperationBlockAction(block =>
             {
-                if (!block.OperationBlocks.IsEmpty && TorchSymbols.For(block.Compilation) is { } symbols)
+                if (!block.OperationBlocks.IsEmpty && TorchSymbols.For(block.Compilation) is { } symbols
+                    && ModeFlowEngine.For(block.Compilation, symbols, block.Options) is var engine
+                    && (engine.Exhaustive || MayReport(engine.FactsOf(block))))
                 {
-                    Analyze(block, ModeFlowEngine.For(block.Compilation, symbols, block.Options));
+                    Analyze(block, engine);
                 }
             });
+
+        /// <summary>
+        /// The rule's first necessary fact, asked before anything is allocated for the block: most blocks lack it, and each
+        /// of the rules is called for every block of the compilation.
+        /// </summary>
+        private protected abstract bool MayReport(BlockFacts facts);
 
         /// <summary>Asks the engine about one operation block and reports.</summary>
         private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine);

@@ -19,6 +19,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.BackwardWithoutGrad);
 
 
+        // A backward() to judge.
+        private protected override bool MayReport(BlockFacts facts) => facts.Backward;
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;

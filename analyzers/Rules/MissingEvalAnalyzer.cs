@@ -18,6 +18,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingEval);
 
 
+        // A forward pass whose mode is this code's business.
+        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass;
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             // An inference region needs grad switched off in this member or by a caller, or an inference method by name;

@@ -18,6 +18,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingNoGrad);
 
 
+        // A forward pass whose grad mode is this code's business, in a body that does not train (or has lambdas).
+        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass && (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions);
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             // A body that steps or calls backward() outside any lambda wants its graph (see below); one whose every pass

@@ -24,6 +24,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingTrain);
 
 
+        // A forward pass whose mode is this code's business, and an optimizer step.
+        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass && facts.OptimizerStep;
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;

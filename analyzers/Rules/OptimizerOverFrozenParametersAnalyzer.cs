@@ -24,6 +24,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OptimizerOverFrozenParameters);
 
 
+        // An optimizer built over every parameter.
+        private protected override bool MayReport(BlockFacts facts) => facts.UnfilteredOptimizer;
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;

@@ -22,6 +22,9 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnfrozenAfterOptimizer);
 
 
+        // An optimizer built over the trainable parameters.
+        private protected override bool MayReport(BlockFacts facts) => facts.FilteredOptimizer;
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             List<IOperation>? operations = null;
