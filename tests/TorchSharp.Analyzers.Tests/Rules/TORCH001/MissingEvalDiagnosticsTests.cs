@@ -376,6 +376,16 @@ class C
         }
     }"));
 
+        // An inference method of the predictor: the pass TORCH001 judges by the mode the constructors leave _model in.
+        private const string PredictUnderNoGrad = @"
+    public Tensor Predict(Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return {|#0:_model.call(x)|};
+        }
+    }";
+
         // The constructor's exit is read from its structure only when every normal exit passes through the final eval().
         [Fact]
         public Task PredictorConstructorThatMayReturnBeforeItsEval_Reports()
@@ -388,14 +398,7 @@ class C
         if (path == null) return;
         _model.eval();
     }
-
-    public Tensor Predict(Tensor x)
-    {
-        using (torch.no_grad())
-        {
-            return {|#0:_model.call(x)|};
-        }
-    }"), Expect(0, "_model", "created at line 39"));
+" + PredictUnderNoGrad), Expect(0, "_model", "created at line 39"));
 
         [Fact]
         public Task PredictorConstructorThatMayThrowBeforeItsEval_IsSilent()
@@ -409,14 +412,7 @@ class C
         _model.load(path);
         _model.eval();
     }
-
-    public Tensor Predict(Tensor x)
-    {
-        using (torch.no_grad())
-        {
-            return _model.call(x);
-        }
-    }"));
+" + PredictUnderNoGrad.Replace("{|#0:_model.call(x)|}", "_model.call(x)")));
 
         [Fact]
         public Task PredictorConstructorEndingInEvalOfAnotherModule_Reports()
@@ -429,14 +425,7 @@ class C
         _model = new Net();
         _teacher.eval();
     }
-
-    public Tensor Predict(Tensor x)
-    {
-        using (torch.no_grad())
-        {
-            return {|#0:_model.call(x)|};
-        }
-    }"), Expect(0, "_model", "created at line 40"));
+" + PredictUnderNoGrad), Expect(0, "_model", "created at line 40"));
 
         [Fact]
         public Task FieldWhoseModeAnotherMethodChanges_IsSilent()
