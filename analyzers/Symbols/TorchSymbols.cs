@@ -222,9 +222,15 @@ namespace TorchSharp.Analyzers.Symbols
         /// <summary>Whether <paramref name="type"/> is <c>torch.nn.Module</c> or derives from it.</summary>
         public bool IsModule(ITypeSymbol? type)
         {
+            // Modules are classes: tensors' element types, structs, arrays and type parameters answer at once.
+            if (type is null || type.TypeKind != TypeKind.Class)
+            {
+                return false;
+            }
+
             // Along the definitions: the base type of a constructed generic (Module<Tensor, Tensor>, Sequential's
             // bases) is substituted anew at every request, which made this the hottest line of the facts walk.
-            for (var current = type?.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
+            for (var current = type.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
                 if (SymbolEqualityComparer.Default.Equals(current, Module))
                 {

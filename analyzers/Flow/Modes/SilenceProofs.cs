@@ -155,9 +155,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         private static bool MayChangeMode(IOperation operation, Storage module, bool train, TorchSymbols symbols)
         {
-            switch (operation)
+            // By kind (one virtual call), not by interface type tests: this runs for every operation between a switch
+            // and a pass.
+            switch (operation.Kind)
             {
-                case IInvocationOperation call:
+                case OperationKind.Invocation:
+                    var call = (IInvocationOperation)operation;
                     switch (symbols.Classify(call.TargetMethod))
                     {
                         case TorchCallKind.Eval:
@@ -169,16 +172,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
 
                     return symbols.HandsModuleToOtherCode(call);
-                case IObjectCreationOperation creation:
-                    return symbols.AnyModuleArgument(creation.Arguments);
-                case IDeconstructionAssignmentOperation deconstruction:
-                    return RefersTo(deconstruction.Target, module);
-                case IAssignmentOperation assignment:
-                    return RefersTo(assignment.Target, module);
-                case IArgumentOperation argument when argument.Parameter != null && argument.Parameter.RefKind != RefKind.None && argument.Parameter.RefKind != RefKind.In:
-                    return RefersTo(argument.Value, module);
-                case IBranchOperation { BranchKind: BranchKind.GoTo }:
-                case ILabeledOperation _:
+                case OperationKind.ObjectCreation:
+                    return symbols.AnyModuleArgument(((IObjectCreationOperation)operation).Arguments);
+                case OperationKind.DeconstructionAssignment:
+                case OperationKind.SimpleAssignment:
+                case OperationKind.CompoundAssignment:
+                case OperationKind.CoalesceAssignment:
+                    return RefersTo(((IAssignmentOperation)operation).Target, module);
+                case OperationKind.Argument:
+                    var argument = (IArgumentOperation)operation;
+                    return argument.Parameter != null && argument.Parameter.RefKind != RefKind.None && argument.Parameter.RefKind != RefKind.In
+                           && RefersTo(argument.Value, module);
+                case OperationKind.Branch:
+                    return ((IBranchOperation)operation).BranchKind == BranchKind.GoTo;
+                case OperationKind.Labeled:
                     return true;
                 default:
                     return false;
