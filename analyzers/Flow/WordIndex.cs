@@ -42,12 +42,15 @@ namespace TorchSharp.Analyzers.Flow
             // About one word in five is followed by what the index keeps; a file of 300 lines has some 2,000 words.
             var hashes = new List<uint>(text.Length / 32);
             var positions = new List<int>(text.Length / 32);
+            // The table in a local and the ASCII test against its length: the loop over every character of every file
+            // then runs without bounds checks or static loads.
+            var wordChars = AsciiWordChars;
             var inWord = false;
             var start = 0;
             for (var i = 0; i < text.Length; i++)
             {
                 var c = text[i];
-                if (IsWordChar(c))
+                if ((uint)c < (uint)wordChars.Length ? wordChars[c] : char.IsLetterOrDigit(c))
                 {
                     if (!inWord)
                     {
