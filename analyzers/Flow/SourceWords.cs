@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace TorchSharp.Analyzers.Flow
 {
@@ -95,19 +97,43 @@ namespace TorchSharp.Analyzers.Flow
         }
 
         /// <summary>Whether <paramref name="word"/> occurs as a whole word in the text from <paramref name="start"/> to <paramref name="end"/> (in a comment or a string too).</summary>
-        public bool ContainsWord(string word, int start, int end)
+        public bool ContainsWord(string word, int start, int end) => NextWholeWord(word, start, end) >= 0;
+
+        /// <summary>
+        /// The tokens that are <paramref name="word"/> in <paramref name="span"/> of this tree, found by a text search: only
+        /// the occurrences become tokens (a name in a comment or a string has none).
+        /// </summary>
+        public List<SyntaxToken> TokensIn(string word, TextSpan span)
         {
-            for (var at = Text.IndexOf(word, start, end - start, System.StringComparison.Ordinal);
+            var tokens = new List<SyntaxToken>();
+            SyntaxNode? root = null;
+            for (var at = NextWholeWord(word, span.Start, span.End); at >= 0; at = NextWholeWord(word, at + word.Length, span.End))
+            {
+                root ??= Tree.GetRoot();
+                var token = root.FindToken(at);
+                if (token.Span.End == at + word.Length && token.ValueText == word)
+                {
+                    tokens.Add(token);
+                }
+            }
+
+            return tokens;
+        }
+
+        /// <summary>Where <paramref name="word"/> next starts as a whole word from <paramref name="start"/>, ending by <paramref name="end"/>; -1 when it does not.</summary>
+        private int NextWholeWord(string word, int start, int end)
+        {
+            for (var at = start < end ? Text.IndexOf(word, start, end - start, System.StringComparison.Ordinal) : -1;
                  at >= 0 && at + word.Length <= end;
                  at = at + word.Length < end ? Text.IndexOf(word, at + word.Length, end - at - word.Length, System.StringComparison.Ordinal) : -1)
             {
                 if ((at == 0 || !WordIndex.IsWordChar(Text[at - 1])) && (at + word.Length == Text.Length || !WordIndex.IsWordChar(Text[at + word.Length])))
                 {
-                    return true;
+                    return at;
                 }
             }
 
-            return false;
+            return -1;
         }
 
         /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>

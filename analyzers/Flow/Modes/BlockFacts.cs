@@ -118,7 +118,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 AddWrite(invocation);
             }
 
-            if (IsInSource(target) && symbols.HandsModuleToOtherCode(invocation))
+            if (target.IsInSource() && symbols.HandsModuleToOtherCode(invocation))
             {
                 _handOffs.Add(target.OriginalDefinition);
             }
@@ -156,7 +156,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 AddOptimizer(creation.Arguments, symbols);
             }
-            else if (creation.Constructor is { } constructor && IsInSource(constructor) && symbols.AnyModuleArgument(creation.Arguments))
+            else if (creation.Constructor is { } constructor && constructor.IsInSource() && symbols.AnyModuleArgument(creation.Arguments))
             {
                 _handOffs.Add(constructor.OriginalDefinition);
             }
@@ -170,20 +170,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 Freezes |= !value;
                 Unfreezes |= value;
             }
-        }
-
-        // As the flow decides which calls it summarises.
-        private static bool IsInSource(IMethodSymbol method)
-        {
-            foreach (var location in method.Locations)
-            {
-                if (location.IsInSource)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private void AddOptimizer(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, TorchSymbols symbols)

@@ -19,41 +19,39 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The <c>eval()</c> call every normal exit of <paramref name="constructor"/> ends with on <paramref name="member"/>, or null.</summary>
         public static SyntaxNode? EvalAtExit(IMethodSymbol constructor, ISymbol member, SemanticModel model, TorchSymbols symbols)
         {
+            // Cheap syntax first: the shape of the body, the name of its last call, an assignment written with the
+            // member's name; then what they bind to.
             if (constructor.DeclaringSyntaxReferences.Length != 1
                 || !(constructor.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax { Body: { Statements: { Count: >= 2 } statements } body } declaration)
                 || (declaration.Initializer != null && !declaration.Initializer.IsKind(SyntaxKind.BaseConstructorInitializer))
-                || !(statements[statements.Count - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax last }))
+                || !(statements[statements.Count - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "eval" } } last }))
             {
                 return null;
             }
 
-            // Cheap syntax first: the name of the call and an assignment written with the member's name.
-            if (!(last.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "eval" })
-                || !statements.Take(statements.Count - 1).Any(s => s is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
-                                                                   && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-                                                                   && Names(assignment.Left, member.Name))
-                || !LeavesOnlyAtTheEnd(body, model))
-            {
-                return null;
-            }
-
-            if (!(model.GetOperation(last) is IInvocationOperation eval) || symbols.Classify(eval.TargetMethod) != TorchCallKind.Eval
-                || !IsMemberOfThis(eval.Instance, member))
-            {
-                return null;
-            }
-
-            foreach (var statement in statements.Take(statements.Count - 1))
-            {
-                if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
-                    && model.GetOperation(assignment) is ISimpleAssignmentOperation write && IsMemberOfThis(write.Target, member))
-                {
-                    return last;
-                }
-            }
-
-            return null;
+            var field = Storage.Of(member);
+            return statements.Take(statements.Count - 1).Any(statement => Assigns(statement, member.Name, field, model))
+                   && LeavesOnlyAtTheEnd(body, model)
+                   && model.GetOperation(last) is IInvocationOperation eval && symbols.Classify(eval.TargetMethod) == TorchCallKind.Eval
+                   && eval.Instance is { } module && Refers(module, field)
+                ? last
+                : null;
         }
+
+        /// <summary>Whether <paramref name="statement"/> is <c>name = …;</c> or <c>this.name = …;</c> writing <paramref name="field"/>.</summary>
+        private static bool Assigns(StatementSyntax statement, string name, Storage field, SemanticModel model)
+            => statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
+               && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+               && assignment.Left switch
+               {
+                   IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+                   MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } access => access.Name.Identifier.ValueText == name,
+                   _ => false,
+               }
+               && model.GetOperation(assignment) is ISimpleAssignmentOperation write && Refers(write.Target, field);
+
+        private static bool Refers(IOperation operation, Storage field)
+            => Storage.Referenced(operation.SkipConversions()) is Storage referenced && referenced.Equals(field);
 
         /// <summary>
         /// Whether every normal exit of <paramref name="body"/> is its end: no return, throw, goto or label, and no loop
@@ -69,17 +67,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private static bool MayNeverEnd(ExpressionSyntax? condition, SemanticModel model)
             => condition is null || model.GetConstantValue(condition) is { HasValue: true, Value: true };
-
-        private static bool Names(ExpressionSyntax target, string name)
-            => target switch
-            {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } access => access.Name.Identifier.ValueText == name,
-                _ => false,
-            };
-
-        private static bool IsMemberOfThis(IOperation? operation, ISymbol member)
-            => operation?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ } reference
-               && SymbolEqualityComparer.Default.Equals(reference.Member, member);
     }
 }

@@ -28,16 +28,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
             MemberMention? mention = null;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                var text = SourceWords.Of(reference.SyntaxTree).Text;
-                var span = reference.Span;
-                SyntaxNode? root = null;
-                for (var at = text.IndexOf(name, span.Start, span.Length, System.StringComparison.Ordinal);
-                     at >= 0 && at + name.Length <= span.End;
-                     at = text.IndexOf(name, at + name.Length, span.End - (at + name.Length), System.StringComparison.Ordinal))
+                foreach (var token in SourceWords.Of(reference.SyntaxTree).TokensIn(name, reference.Span))
                 {
-                    root ??= reference.SyntaxTree.GetRoot();
-                    var token = root.FindToken(at);
-                    if (token.Span.End == at + name.Length && token.ValueText == name && token.Parent is IdentifierNameSyntax identifier && identifier.Identifier == token)
+                    if (token.Parent is IdentifierNameSyntax identifier && identifier.Identifier == token)
                     {
                         (mention ??= new MemberMention()).Add(identifier);
                     }

@@ -627,7 +627,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 if (!Symbols.IsTorchSharp(method))
                 {
                     // A helper of this compilation that returns a grad-mode scope (IDisposable NoGrad() => torch.no_grad()).
-                    if (method.Locations.Any(l => l.IsInSource) && !Symbols.IsModule(method.ReturnType)
+                    if (method.IsInSource() && !Symbols.IsModule(method.ReturnType)
                         && _flow._summaries.GradScopeReturnedBy(method.OriginalDefinition) is GradFlags returned)
                     {
                         OpenScope(invocation, returned);
@@ -710,7 +710,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
                 }
 
-                var isOurs = callee.Locations.Any(l => l.IsInSource);
+                var isOurs = callee.IsInSource();
                 if (isOurs && _flow._callSites != null)
                 {
                     var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow.ModeIn(State, r.Id))));

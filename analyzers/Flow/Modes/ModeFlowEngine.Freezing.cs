@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -53,22 +51,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                && _freezeReach.GetOrAdd(callee, ComputeFreezeReach) is { } reach
                && ((freeze ? reach.Freezes : reach.Unfreezes) || AnyMayChangeFreezing(reach.HandOffs, freeze, depth + 1));
 
+        // Only what the question needs is kept: the facts hold operations, which would keep the tree alive.
         private (bool Freezes, bool Unfreezes, ImmutableArray<IMethodSymbol> HandOffs)? ComputeFreezeReach(IMethodSymbol method)
-        {
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax();
-                if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
-                    && ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body
-                    && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
-                {
-                    // Only what the question needs is kept: the facts hold operations, which would keep the tree alive.
-                    var facts = BlockFacts.Of(method, ImmutableArray.Create(body), this);
-                    return (facts.Freezes, facts.Unfreezes, facts.ModuleHandOffs.ToImmutableArray());
-                }
-            }
-
-            return null;
-        }
+            => BodyOperationOf(method) is { } body && BlockFacts.Of(method, ImmutableArray.Create(body), this) is var facts
+                ? (facts.Freezes, facts.Unfreezes, facts.ModuleHandOffs.ToImmutableArray())
+                : ((bool, bool, ImmutableArray<IMethodSymbol>)?)null;
     }
 }

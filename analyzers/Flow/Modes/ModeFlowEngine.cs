@@ -275,25 +275,24 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private ControlFlowGraph? GraphOf(IMethodSymbol method) => _bodyGraphs.GetOrAdd(method, CreateGraph);
 
         private ControlFlowGraph? CreateGraph(IMethodSymbol method)
+            => BodyOperationOf(method) switch
+            {
+                IMethodBodyOperation body => ControlFlowGraph.Create(body),
+                IConstructorBodyOperation body => ControlFlowGraph.Create(body),
+                _ => null,
+            };
+
+        /// <summary>The body of a method or constructor of this compilation (its first declaration that has one), bound through the driver's model; null otherwise.</summary>
+        private IOperation? BodyOperationOf(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                if (!(syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax))
+                if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
+                    && ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body
+                    && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
                 {
-                    continue;
-                }
-
-                var operation = ModelOf(syntax.SyntaxTree).GetOperation(syntax);
-                ControlFlowGraph? graph = operation switch
-                {
-                    IMethodBodyOperation body => ControlFlowGraph.Create(body),
-                    IConstructorBodyOperation body => ControlFlowGraph.Create(body),
-                    _ => null,
-                };
-                if (graph != null)
-                {
-                    return graph;
+                    return body;
                 }
             }
 
