@@ -94,13 +94,13 @@ namespace TorchSharp.Analyzers.Symbols
 
             // Base classes of TorchSharp itself (torch.nn.Module<T, TResult> …) say nothing about the contents; neither
             // does a class of another assembly, whose fields we cannot trust to be registered.
-            if (!type.IsInSource() || type.IsAbstract || type.TypeKind != TypeKind.Class)
+            if (!type.IsInSource(_symbols.Compilation) || type.IsAbstract || type.TypeKind != TypeKind.Class)
             {
                 return ModuleComposition.Unknown;
             }
 
             var result = ModuleComposition.ModeIndependent;
-            for (var current = type; current != null && current.IsInSource(); current = current.BaseType)
+            for (var current = type; current != null && current.IsInSource(_symbols.Compilation); current = current.BaseType)
             {
                 foreach (var member in current.GetMembers())
                 {

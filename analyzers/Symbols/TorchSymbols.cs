@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Linq;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -19,17 +21,40 @@ namespace TorchSharp.Analyzers.Symbols
 
         private TorchSymbols()
         {
+            Compilation = null!;
             Torch = null!;
             Module = null!;
             GenericModules = ImmutableArray<INamedTypeSymbol>.Empty;
         }
 
-        private TorchSymbols(INamedTypeSymbol torch, INamedTypeSymbol module, ImmutableArray<INamedTypeSymbol> genericModules)
+        private TorchSymbols(Compilation compilation, INamedTypeSymbol torch, INamedTypeSymbol module, ImmutableArray<INamedTypeSymbol> genericModules)
         {
+            Compilation = compilation;
             Torch = torch;
             Module = module;
             GenericModules = genericModules;
         }
+
+        /// <summary>
+        /// Whether <paramref name="method"/>, declared outside this compilation, may return a grad-mode scope: it returns
+        /// <see cref="IDisposable"/> or TorchSharp's scope types, and its assembly references TorchSharp (a logger's
+        /// <c>BeginScope</c> cannot switch autograd; a model library's <c>Scopes.NoGrad()</c> can).
+        /// </summary>
+        public bool MayReturnGradScopeUnseen(IMethodSymbol method)
+        {
+            var returned = method.ReturnType;
+            var scopeLike = returned.SpecialType == SpecialType.System_IDisposable
+                            || (IsTorchSharp(returned) && (returned.Name == "AutoGradMode" || returned.Name == "InferenceMode"));
+            return scopeLike && !IsTorchSharp(method) && method.ContainingAssembly is { } assembly && ReferencesTorchSharp(assembly);
+        }
+
+        private readonly ConcurrentDictionary<IAssemblySymbol, bool> _referencesTorchSharp = new ConcurrentDictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
+
+        private bool ReferencesTorchSharp(IAssemblySymbol assembly)
+            => _referencesTorchSharp.GetOrAdd(assembly, a => a.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == Torch.ContainingAssembly.Name)));
+
+        /// <summary>The compilation these symbols belong to: "our code" is code whose syntax is in it (<see cref="SourceSymbols.IsInSource"/>).</summary>
+        public Compilation Compilation { get; }
 
         /// <summary><c>TorchSharp.torch</c>, the static class that holds the grad-mode switches.</summary>
         public INamedTypeSymbol Torch { get; }
@@ -266,7 +291,7 @@ namespace TorchSharp.Analyzers.Symbols
                 }
             }
 
-            return new TorchSymbols(torch, module, generic.ToImmutable());
+            return new TorchSymbols(compilation, torch, module, generic.ToImmutable());
         }
     }
 }

@@ -118,7 +118,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 AddWrite(invocation);
             }
 
-            if (target.IsInSource() && symbols.HandsModuleToOtherCode(invocation))
+            if (target.IsInSource(symbols.Compilation) && symbols.HandsModuleToOtherCode(invocation))
             {
                 _handOffs.Add(target.OriginalDefinition);
             }
@@ -156,7 +156,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 AddOptimizer(creation.Arguments, symbols);
             }
-            else if (creation.Constructor is { } constructor && constructor.IsInSource() && symbols.AnyModuleArgument(creation.Arguments))
+            else if (creation.Constructor is { } constructor && constructor.IsInSource(symbols.Compilation) && symbols.AnyModuleArgument(creation.Arguments))
             {
                 _handOffs.Add(constructor.OriginalDefinition);
             }

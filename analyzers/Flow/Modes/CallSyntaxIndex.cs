@@ -252,11 +252,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return calls.ToImmutable();
         }
 
-        /// <summary>Whether <paramref name="call"/> is what its method returns (<c>return torch.no_grad();</c>, <c>=> torch.no_grad()</c>).</summary>
+        /// <summary>
+        /// Whether <paramref name="call"/> is what its method returns (<c>return torch.no_grad();</c>, <c>=> torch.no_grad()</c>),
+        /// also as a branch of a conditional (<c>=> training ? torch.enable_grad() : torch.no_grad()</c>).
+        /// </summary>
         private static bool IsReturned(SyntaxNode call)
         {
             var parent = call.Parent;
-            while (parent is ParenthesizedExpressionSyntax || parent is CastExpressionSyntax)
+            while (parent is ParenthesizedExpressionSyntax || parent is CastExpressionSyntax || parent is ConditionalExpressionSyntax)
             {
                 parent = parent.Parent;
             }

@@ -627,10 +627,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 if (!Symbols.IsTorchSharp(method))
                 {
                     // A helper of this compilation that returns a grad-mode scope (IDisposable NoGrad() => torch.no_grad()).
-                    if (method.IsInSource() && !Symbols.IsModule(method.ReturnType)
-                        && _flow._summaries.GradScopeReturnedBy(method.OriginalDefinition) is GradFlags returned)
+                    if (method.IsInSource(Symbols.Compilation))
                     {
-                        OpenScope(invocation, returned);
+                        if (!Symbols.IsModule(method.ReturnType) && _flow._summaries.GradScopeReturnedBy(method.OriginalDefinition) is GradFlags returned)
+                        {
+                            OpenScope(invocation, returned);
+                        }
+                    }
+                    else if (Symbols.MayReturnGradScopeUnseen(method))
+                    {
+                        // A library method whose body we cannot read may hand back a grad scope (Scopes.NoGrad() of a
+                        // referenced project): under it, grad mode is unknown rather than what it was.
+                        OpenScope(invocation, GradFlags.Unknown);
                     }
 
                     ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
@@ -710,7 +718,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
                 }
 
-                var isOurs = callee.IsInSource();
+                var isOurs = callee.IsInSource(Symbols.Compilation);
                 if (isOurs && _flow._callSites != null)
                 {
                     var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow.ModeIn(State, r.Id))));

@@ -167,7 +167,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             = new ConcurrentDictionary<(IMethodSymbol, int), bool>(new MethodDepthComparer());
 
         private IMethodSymbol? BoundTarget(SyntaxNode call)
-            => _boundCalls.GetOrAdd(call, node => (ModelOf(node.SyntaxTree).GetSymbolInfo(node).Symbol as IMethodSymbol)?.OriginalDefinition);
+            => _boundCalls.GetOrAdd(call, node => (ModelOf(node.SyntaxTree)?.GetSymbolInfo(node).Symbol as IMethodSymbol)?.OriginalDefinition);
 
         private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> ComputeCallSites(IMethodSymbol method, int depth)
         {
@@ -196,7 +196,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>
         private (CallSite Site, IMethodSymbol Caller)? SiteAt(SyntaxNode syntax, int depth)
         {
-            var caller = ModelOf(syntax.SyntaxTree).GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
+            var caller = ModelOf(syntax.SyntaxTree)?.GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
             if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
                 || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
             {

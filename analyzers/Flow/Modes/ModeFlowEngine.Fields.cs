@@ -33,7 +33,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 foreach (var reference in method.DeclaringSyntaxReferences)
                 {
                     var syntax = reference.GetSyntax();
-                    var model = ModelOf(syntax.SyntaxTree);
+                    if (!(ModelOf(syntax.SyntaxTree) is { } model))
+                    {
+                        continue;
+                    }
+
                     foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
                     {
                         if (!(invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access) || (name != "eval" && name != "train")
@@ -67,7 +71,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private ModeFact ComputeFieldEntry(ISymbol member, int depth)
         {
             var type = member.ContainingType;
-            if (type is null || member.IsStatic)
+            if (type is null || member.IsStatic || !type.IsInSource(Symbols.Compilation))
             {
                 return ModeFact.Unknown;
             }
@@ -122,7 +126,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 // The predictor's idiom (assign the module, end with model.eval()) is read from the structure, as the
                 // flow would find it; other constructors get their flow.
                 if (!Exhaustive && constructor.DeclaringSyntaxReferences.Length == 1
-                    && ConstructorExitProof.EvalAtExit(constructor, member, ModelOf(constructor.DeclaringSyntaxReferences[0].SyntaxTree), Symbols) is { } eval)
+                    && ModelOf(constructor.DeclaringSyntaxReferences[0].SyntaxTree) is { } constructorModel
+                    && ConstructorExitProof.EvalAtExit(constructor, member, constructorModel, Symbols) is { } eval)
                 {
                     var evaluated = ModeFact.Eval(eval);
                     joined = joined is null ? evaluated : joined.Value.Join(evaluated);
@@ -183,7 +188,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                var operation = ModelOf(initializer.SyntaxTree).GetOperation(initializer)?.SkipConversions();
+                var operation = ModelOf(initializer.SyntaxTree)?.GetOperation(initializer)?.SkipConversions();
                 var creates = operation is IObjectCreationOperation
                               || (operation is IInvocationOperation invocation && Symbols.Classify(invocation.TargetMethod) == TorchCallKind.ModuleFactory);
                 return creates ? ModeFact.Train(new TrainOrigin(initializer, TrainOriginKind.Created, underDisabledGrad: false)) : ModeFact.Unknown;
@@ -246,7 +251,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                if (!(ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body))
+                if (!(ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body))
                 {
                     continue;
                 }

@@ -193,7 +193,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
                 || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
                 || !(Exhaustive || _callSyntax.MayReturnGradScope(declaration))
-                || !(ModelOf(declaration.SyntaxTree).GetOperation(declaration) is IMethodBodyOperation body))
+                || !(ModelOf(declaration.SyntaxTree)?.GetOperation(declaration) is IMethodBodyOperation body))
             {
                 return null;
             }
@@ -206,21 +206,40 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                if (!(returned.ReturnedValue?.SkipConversions() is IInvocationOperation call) || !(Symbols.AsGradScopeFactory(call.TargetMethod) is GradScopeFactory factory))
+                if (!(ReturnedScope(returned.ReturnedValue) is GradFlags these))
                 {
                     return null;
                 }
 
-                var these = GradSwitches.FlagsOf(call, factory);
-                if (flags != null && flags != these)
-                {
-                    return null;
-                }
-
-                flags = these;
+                flags = flags is null ? these : flags.Value | these;
             }
 
             return flags;
+        }
+
+        /// <summary>
+        /// The grad mode a returned value puts in force where the caller holds it: a grad switch's, the join of both
+        /// branches of a conditional (<c>training ? torch.enable_grad() : torch.no_grad()</c>), Unknown for a branch
+        /// that is no scope (<c>null</c>: the caller's mode stays, whatever it is); null when the value is no grad switch.
+        /// </summary>
+        private GradFlags? ReturnedScope(IOperation? value)
+        {
+            switch (value?.SkipConversions())
+            {
+                case IInvocationOperation call when Symbols.AsGradScopeFactory(call.TargetMethod) is GradScopeFactory factory:
+                    return GradSwitches.FlagsOf(call, factory);
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    var whenTrue = ReturnedScope(conditional.WhenTrue);
+                    var otherwise = ReturnedScope(whenFalse);
+                    if (whenTrue is null && otherwise is null)
+                    {
+                        return null;
+                    }
+
+                    return (whenTrue ?? GradFlags.Unknown) | (otherwise ?? GradFlags.Unknown);
+                default:
+                    return null;
+            }
         }
 
         /// <inheritdoc />
@@ -289,7 +308,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 var syntax = reference.GetSyntax();
                 if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
-                    && ModelOf(syntax.SyntaxTree).GetOperation(syntax) is { } body
+                    && ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body
                     && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
                 {
                     return body;
@@ -302,8 +321,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         // Not cached here: every host runs analyzers through CompilationWithAnalyzers, whose compilation hands out the
         // driver's own cached model per tree (so bindings are shared with it) and drops it when the tree is done. Holding
         // models ourselves would keep every bound tree alive for the whole compilation.
+        // Null for a tree of another compilation: in an IDE a project reference's symbols point into its trees, which this
+        // compilation cannot bind (GetSemanticModel would throw); the engine then knows as little as a build would.
 #pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does.
-        private SemanticModel ModelOf(SyntaxTree tree) => _compilation.GetSemanticModel(tree);
+        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ContainsSyntaxTree(tree) ? _compilation.GetSemanticModel(tree) : null;
 #pragma warning restore RS1030
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>

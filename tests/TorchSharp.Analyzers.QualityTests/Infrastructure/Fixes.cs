@@ -35,6 +35,29 @@ namespace TorchSharp.Analyzers.QualityTests.Infrastructure
             return solution.GetDocument(documentId)!;
         }
 
+        /// <summary>
+        /// The consumer's document of a <see cref="ProjectSplit"/>: two projects in a fresh <see cref="AdhocWorkspace"/>, the
+        /// consumer with a project reference to the library, as an IDE loads a solution.
+        /// </summary>
+        public static Document CreateConsumerDocument(ProjectSplit split)
+        {
+            var library = CreateDocument(split.Library, "Library.cs");
+            var solution = library.Project.Solution.WithProjectAssemblyName(library.Project.Id, ProjectSplits.LibraryName);
+            var consumerId = ProjectId.CreateNewId();
+            solution = solution.AddProject(ProjectInfo.Create(
+                consumerId,
+                VersionStamp.Default,
+                ProjectSplits.ConsumerName,
+                ProjectSplits.ConsumerName,
+                LanguageNames.CSharp,
+                compilationOptions: Compilations.Options,
+                parseOptions: Compilations.ParseOptions,
+                metadataReferences: Compilations.References,
+                projectReferences: new[] { new ProjectReference(library.Project.Id) }));
+            var documentId = DocumentId.CreateNewId(consumerId);
+            return solution.AddDocument(documentId, "Consumer.cs", SourceText.From(split.Consumer), filePath: "/Consumer.cs").GetDocument(documentId)!;
+        }
+
         /// <summary>A project of several files in a fresh <see cref="AdhocWorkspace"/>; returns its documents in file order.</summary>
         public static ImmutableArray<Document> CreateProject(IEnumerable<(string Path, string Source)> files)
         {
