@@ -51,6 +51,19 @@ namespace TorchSharp.Analyzers.Flow
         protected virtual TState TransferBranch(BasicBlock source, ControlFlowBranch branch, TState state) => state;
 
         /// <summary>
+        /// Whether <paramref name="branch"/> out of <paramref name="source"/> can be taken at all: an analysis that assumes
+        /// a value for a condition (a flag fixed for one run) prunes the edges that contradict it.
+        /// </summary>
+        protected virtual bool IsFeasible(BasicBlock source, ControlFlowBranch branch) => true;
+
+        /// <summary>Forgets the states of the last <see cref="Run"/>, so that the same instance can run again under other assumptions.</summary>
+        protected void Reset()
+        {
+            _finallyResults.Clear();
+            System.Array.Clear(_reportedInStates, 0, _reportedInStates.Length);
+        }
+
+        /// <summary>
         /// Runs the analysis from the entry block with <paramref name="entryState"/> and returns the state that
         /// reaches the exit block, or <c>null</c>-like outcome when no normal path reaches it.
         /// </summary>
@@ -164,7 +177,7 @@ namespace TorchSharp.Analyzers.Flow
 
             void FollowBranch(BasicBlock block, ControlFlowBranch? branch, TState output)
             {
-                if (branch is null)
+                if (branch is null || !IsFeasible(block, branch))
                 {
                     return;
                 }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Symbols;
@@ -17,7 +20,15 @@ namespace TorchSharp.Analyzers.Infrastructure
                     && ModeFlowEngine.For(block.Compilation, symbols, block.Options) is var engine
                     && (engine.Exhaustive || MayReport(engine.FactsOf(block))))
                 {
-                    Analyze(block, engine);
+                    // A body steered by a flag is judged once per value of it: the same finding may come twice.
+                    var reported = new HashSet<Location>();
+                    Analyze(block, engine, diagnostic =>
+                    {
+                        if (reported.Add(diagnostic.Location))
+                        {
+                            block.ReportDiagnostic(diagnostic);
+                        }
+                    });
                 }
             });
 
@@ -27,7 +38,7 @@ namespace TorchSharp.Analyzers.Infrastructure
         /// </summary>
         private protected abstract bool MayReport(BlockFacts facts);
 
-        /// <summary>Asks the engine about one operation block and reports.</summary>
-        private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine);
+        /// <summary>Asks the engine about one operation block and reports through <paramref name="report"/> (each location once).</summary>
+        private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -22,7 +23,7 @@ namespace TorchSharp.Analyzers.Rules
         // A backward() to judge.
         private protected override bool MayReport(BlockFacts facts) => facts.Backward;
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             // Grad is off at a backward() only if this member switches it, or a caller might run the member with it off.
@@ -33,7 +34,7 @@ namespace TorchSharp.Analyzers.Rules
                 {
                     if (step.Kind == TorchCallKind.Backward && Where(step.Grad, context, engine, tree) is { } where)
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.BackwardWithoutGrad, step.Invocation.Syntax.GetLocation(), where));
+                        report(Diagnostic.Create(Descriptors.BackwardWithoutGrad, step.Invocation.Syntax.GetLocation(), where));
                     }
                 }
             }

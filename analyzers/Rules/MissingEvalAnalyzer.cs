@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -21,7 +22,7 @@ namespace TorchSharp.Analyzers.Rules
         // A forward pass whose mode is this code's business.
         private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass;
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             // An inference region needs grad switched off in this member or by a caller, or an inference method by name;
             // a body whose every pass follows an eval() of its module, with nothing in between, needs no flow.
@@ -45,7 +46,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }
 

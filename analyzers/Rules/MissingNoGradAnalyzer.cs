@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -21,7 +22,7 @@ namespace TorchSharp.Analyzers.Rules
         // A forward pass whose grad mode is this code's business, in a body that does not train (or has lambdas).
         private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass && (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions);
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             // A body that steps or calls backward() outside any lambda wants its graph (see below); one whose every pass
             // runs inside no_grad, or (outside inference methods) follows a train() of its module, needs no flow.
@@ -46,7 +47,7 @@ namespace TorchSharp.Analyzers.Rules
                 }
 
                 var why = inEval ? "it is in eval mode" : "'" + context.OwningSymbol.Name + "' is an inference method";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }
     }

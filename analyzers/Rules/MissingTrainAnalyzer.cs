@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -27,7 +28,7 @@ namespace TorchSharp.Analyzers.Rules
         // A forward pass whose mode is this code's business, and an optimizer step.
         private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass && facts.OptimizerStep;
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             // A body whose every pass follows a train() of its module, or runs inside no_grad, needs no flow.
@@ -50,7 +51,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -27,7 +28,7 @@ namespace TorchSharp.Analyzers.Rules
         // An optimizer built over every parameter.
         private protected override bool MayReport(BlockFacts facts) => facts.UnfilteredOptimizer;
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
             foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.UnfilteredOptimizer && engine.MayChangeFreezing(facts, freeze: true)))
@@ -48,7 +49,7 @@ namespace TorchSharp.Analyzers.Rules
                         ? ImmutableDictionary<string, string?>.Empty.Add(AllFrozenProperty, "true")
                         : ImmutableDictionary<string, string?>.Empty;
 
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Descriptors.OptimizerOverFrozenParameters,
                         creation.Syntax.GetLocation(),
                         properties,

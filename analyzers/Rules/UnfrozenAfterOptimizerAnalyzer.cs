@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -25,7 +26,7 @@ namespace TorchSharp.Analyzers.Rules
         // An optimizer built over the trainable parameters.
         private protected override bool MayReport(BlockFacts facts) => facts.FilteredOptimizer;
 
-        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine)
+        private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             List<IOperation>? operations = null;
             List<IOperation> Operations() => operations ??= context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).ToList();
@@ -56,7 +57,7 @@ namespace TorchSharp.Analyzers.Rules
                     var consequence = optimizer.Materialized
                         ? "the list it was given is fixed, so the unfrozen parameters are never updated"
                         : "it re-enumerates its lazy filter at every step(), so the next step() throws KeyNotFoundException";
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Descriptors.UnfrozenAfterOptimizer,
                         unfreeze.Syntax.GetLocation(),
                         module,

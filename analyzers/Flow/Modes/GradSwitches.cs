@@ -8,8 +8,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
     internal static class GradSwitches
     {
         public static GradFlags FlagsOf(IInvocationOperation invocation, GradScopeFactory factory)
+            => FlagsOf(factory, invocation.ConstantBoolArgument());
+
+        /// <summary>The grad mode of <paramref name="factory"/> called with <paramref name="argument"/> (null: not known).</summary>
+        public static GradFlags FlagsOf(GradScopeFactory factory, bool? argument)
         {
-            var argument = invocation.ConstantBoolArgument();
             return factory switch
             {
                 GradScopeFactory.NoGrad => GradFlags.Disabled,

@@ -53,9 +53,32 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Runs the flow over <paramref name="graph"/>. Lambdas and local functions start with an unknown grad mode.</summary>
         public static ModeFlowResult Analyze(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
+            => new ModeFlow(graph, symbols, summaries, depth, isNestedFunction).RunOnce(assumed: null);
+
+        /// <summary>
+        /// The flow of a body the rules ask about: one result, or one per value of the body's <see cref="SteeringFlag"/> when
+        /// it has one (a shared train/eval loop), so that rules judge each consistent set of paths on its own.
+        /// </summary>
+        public static ImmutableArray<ModeFlowResult> AnalyzeScenarios(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, bool isNestedFunction)
         {
-            var flow = new ModeFlow(graph, symbols, summaries, depth, isNestedFunction);
-            var entry = ModeState.Empty(isNestedFunction ? GradFact.Unknown : GradFact.Entry);
+            var flow = new ModeFlow(graph, symbols, summaries, depth: 0, isNestedFunction);
+            if (isNestedFunction || !(SteeringFlag.Find(graph, symbols) is { } flag))
+            {
+                return ImmutableArray.Create(flow.RunOnce(assumed: null));
+            }
+
+            // One instance for both runs: value ids are per site, so both results name values alike.
+            var whenTrue = flow.RunOnce(flag.Assuming(true));
+            flow.Reset();
+            var whenFalse = flow.RunOnce(flag.Assuming(false));
+            return ImmutableArray.Create(whenTrue, whenFalse);
+        }
+
+        private ModeFlowResult RunOnce(SteeringFlag? assumed)
+        {
+            var flow = this;
+            flow._assumed = assumed;
+            var entry = ModeState.Empty(_isNestedFunction ? GradFact.Unknown : GradFact.Entry);
             var exit = flow.Run(entry);
 
             flow._forwardPasses = new List<ForwardPass>();
@@ -63,7 +86,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             flow._trainingSteps = new List<TrainingStep>();
             flow._optimizerCreations = new List<OptimizerCreation>();
             flow._unfreezes = new List<UnfreezeEvent>();
-            foreach (var block in graph.Blocks)
+            foreach (var block in flow.Graph.Blocks)
             {
                 flow.Replay(block, static (_, _) => { });
             }
@@ -86,6 +109,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 flow._optimizerCreations.ToImmutableArray(),
                 flow._unfreezes.ToImmutableArray());
         }
+
+        private SteeringFlag? _assumed;
+
+        /// <inheritdoc />
+        protected override bool IsFeasible(BasicBlock source, ControlFlowBranch branch) => !(_assumed is { } flag) || flag.Allows(source, branch);
+
+        /// <summary>The only argument of a call as a bool: a constant, or the steering flag (or its negation) under this run's assumption.</summary>
+        private bool? BoolArgument(IInvocationOperation invocation)
+            => invocation.ConstantBoolArgument()
+               ?? (_assumed is { } flag && invocation.Arguments.Length == 1 ? flag.ValueOf(invocation.Arguments[0].Value) : null);
 
         /// <summary>"No value": the storage holds nothing the flow tracks.</summary>
         public const int NoValue = 0;
@@ -592,7 +625,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         SetMode(invocation.Instance, ModeFact.Eval(invocation.Syntax));
                         return;
                     case TorchCallKind.Train:
-                        SetMode(invocation.Instance, invocation.ConstantBoolArgument() switch
+                        SetMode(invocation.Instance, _flow.BoolArgument(invocation) switch
                         {
                             true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
                             false => ModeFact.Eval(invocation.Syntax),
@@ -664,7 +697,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             private void OnGradScope(IInvocationOperation invocation, GradScopeFactory factory)
-                => OpenScope(invocation, GradSwitches.FlagsOf(invocation, factory));
+                => OpenScope(invocation, GradSwitches.FlagsOf(factory, _flow.BoolArgument(invocation)));
 
             private void OpenScope(IInvocationOperation invocation, GradFlags flags)
             {

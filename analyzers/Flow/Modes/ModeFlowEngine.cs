@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -60,10 +61,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// The mode flow of a graph the driver gave (a member body) or one nested in it (a lambda or local function).
         /// Cached per graph: the driver hands every rule the same graph, so rules share one analysis.
         /// </summary>
-        public ModeFlowResult Analyze(ControlFlowGraph graph, bool isNestedFunction)
-            => _graphs.GetValue(graph, g => ModeFlow.Analyze(g, Symbols, this, depth: 0, isNestedFunction));
+        public ImmutableArray<ModeFlowResult> Analyze(ControlFlowGraph graph, bool isNestedFunction)
+            => _graphs.GetValue(graph, g => new Scenarios(ModeFlow.AnalyzeScenarios(g, Symbols, this, isNestedFunction))).Results;
 
-        private readonly ConditionalWeakTable<ControlFlowGraph, ModeFlowResult> _graphs = new ConditionalWeakTable<ControlFlowGraph, ModeFlowResult>();
+        private readonly ConditionalWeakTable<ControlFlowGraph, Scenarios> _graphs = new ConditionalWeakTable<ControlFlowGraph, Scenarios>();
+
+        /// <summary>A box for the table, which holds reference types only.</summary>
+        private sealed class Scenarios
+        {
+            public Scenarios(ImmutableArray<ModeFlowResult> results) => Results = results;
+
+            public ImmutableArray<ModeFlowResult> Results { get; }
+        }
 
         /// <summary>
         /// The facts of an operation block, found in one walk and shared by every rule: the driver hands every rule the

@@ -7,7 +7,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
     /// The mode flows of an operation block — the member body and every lambda and local function in it — built only
-    /// when the block's facts say a rule could report there (the cheap gate keeps flow work off ordinary code).
+    /// when the block's facts say a rule could report there (the cheap gate keeps flow work off ordinary code). A body
+    /// steered by a flag gives one flow per value of it (<see cref="SteeringFlag"/>): rules judge each on its own, and
+    /// report a location once (<see cref="Infrastructure.ModeFlowAnalyzer"/>).
     /// </summary>
     internal static class OperationBlockFlows
     {
@@ -35,13 +37,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 if (!facts.NestedFunctions && !engine.Exhaustive)
                 {
                     // No lambda or local function: the graph's blocks need no search for nested graphs.
-                    yield return (engine.Analyze(root, false), false);
+                    foreach (var scenario in engine.Analyze(root, false))
+                    {
+                        yield return (scenario, false);
+                    }
+
                     continue;
                 }
 
                 foreach (var (graph, isNested) in ControlFlowGraphs.SelfAndNested(root))
                 {
-                    yield return (engine.Analyze(graph, isNested), isNested);
+                    foreach (var scenario in engine.Analyze(graph, isNested))
+                    {
+                        yield return (scenario, isNested);
+                    }
                 }
             }
         }

@@ -26,7 +26,7 @@ namespace TorchSharp.Analyzers.Tests.Flow
             var body = (Microsoft.CodeAnalysis.Operations.IMethodBodyOperation)model.GetOperation(method)!;
             var symbols = TorchSymbols.For(compilation)!;
             var engine = ModeFlowEngine.For(compilation, symbols, new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty));
-            return (engine.Analyze(ControlFlowGraph.Create(body), isNestedFunction: false), engine);
+            return (engine.Analyze(ControlFlowGraph.Create(body), isNestedFunction: false)[0], engine);
         }
 
         public static async Task<CSharpCompilation> CompileAsync(params string[] sources)
