@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
@@ -46,13 +47,34 @@ namespace TorchSharp.Analyzers.Rules
 
                 if (!(WhyMayBeEval(mode, context, engine, tree) is { } why)
                     || !site.ModeMatters(engine)
-                    || !LossFlow.FeedsBackward(context.OperationBlocks, site.Pass.Invocation.Syntax, engine.Symbols))
+                    || !FeedsATrainingStep(context, site.Pass.Invocation.Syntax, engine.Symbols))
                 {
                     continue;
                 }
 
                 report(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
+        }
+
+        /// <summary>
+        /// Whether the forward pass's loss reaches a backward() whose gradients can reach a step that updates a module: an
+        /// input-gradient probe cleared by zero_grad() before the step, or a backward for an optimizer over an image, is
+        /// not a training step of this module; the training step's own forward decides.
+        /// </summary>
+        private static bool FeedsATrainingStep(OperationBlockAnalysisContext context, SyntaxNode forwardPass, TorchSymbols symbols)
+        {
+            foreach (var backward in LossFlow.BackwardsFedBy(context.OperationBlocks, forwardPass, symbols))
+            {
+                var block = context.OperationBlocks.FirstOrDefault(b => b.Syntax.Span.Contains(backward.Syntax.Span));
+                if (!(block is IMethodBodyOperation || block is IConstructorBodyOperation || block is IBlockOperation
+                      || block is IFieldInitializerOperation || block is IPropertyInitializerOperation)
+                    || GradientReach.ReachesModuleStep(context.GetControlFlowGraph(block), backward.Syntax, symbols))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Which eval() reaches the forward pass, for the message; null when none is in sight.</summary>

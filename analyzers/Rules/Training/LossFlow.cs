@@ -13,7 +13,8 @@ namespace TorchSharp.Analyzers.Rules.Training
     /// </summary>
     internal static class LossFlow
     {
-        public static bool FeedsBackward(IEnumerable<IOperation> bodies, SyntaxNode forwardPass, TorchSymbols symbols)
+        /// <summary>The <c>backward()</c> calls of the bodies that the output of <paramref name="forwardPass"/> reaches.</summary>
+        public static IEnumerable<IInvocationOperation> BackwardsFedBy(IEnumerable<IOperation> bodies, SyntaxNode forwardPass, TorchSymbols symbols)
         {
             var operations = bodies.SelectMany(b => b.DescendantsAndSelf()).ToList();
             var tainted = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -50,11 +51,9 @@ namespace TorchSharp.Analyzers.Rules.Training
                 if (operation is IInvocationOperation invocation && symbols.Classify(invocation.TargetMethod) == TorchCallKind.Backward
                     && (Carries(invocation.Instance) || invocation.Arguments.Any(a => Carries(a.Value))))
                 {
-                    return true;
+                    yield return invocation;
                 }
             }
-
-            return false;
         }
     }
 }
