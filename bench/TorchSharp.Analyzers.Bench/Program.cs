@@ -34,6 +34,12 @@ namespace TorchSharp.Analyzers.Bench
   --loop <phase>           run one phase only (compiler, ours, empty, ca2000) on each --sizes corpus (TorchSharp) and --path,
                            --iterations times (default 3), printing each time: the target for a profiler such as
                            dotnet-trace collect -- dotnet <bench dll> --loop ours --sizes 200
+  --findings <file>        no timing: run our analyzers (or --analyzers <dll>) over each --path folder, compiled as for
+                           the report, and write to <file> per folder its compiler errors, the count per rule and every
+                           diagnostic (rule, file:line:column, message, source line); implies --only-path
+  --implicit-usings        with --findings: add the SDK's implicit global usings (and plain <Using Include> items) to a
+                           folder whose project file enables ImplicitUsings, as its real build does
+  --reference <dll>        with --findings: one more metadata reference for every folder (repeatable; e.g. TorchVision.dll)
   --write-corpus <dir>     write a generated project (TorchSharp + our analyzers) to <dir>, for a real build with
                            dotnet build -p:ReportAnalyzer=true -bl; --files <n> sets its size (default 200)
 ";
@@ -61,6 +67,9 @@ namespace TorchSharp.Analyzers.Bench
             var corpusFiles = 200;
             var mode = "full";
             string? loop = null;
+            string? findings = null;
+            var implicitUsings = false;
+            var references = new List<string>();
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i] + " needs a value");
@@ -105,6 +114,15 @@ namespace TorchSharp.Analyzers.Bench
                     case "--loop":
                         loop = Next();
                         break;
+                    case "--findings":
+                        findings = Next();
+                        break;
+                    case "--reference":
+                        references.Add(Next());
+                        break;
+                    case "--implicit-usings":
+                        implicitUsings = true;
+                        break;
                     case "--write-corpus":
                         corpusDirectory = Next();
                         break;
@@ -124,6 +142,11 @@ namespace TorchSharp.Analyzers.Bench
             {
                 CorpusWriter.Write(corpusDirectory, corpusFiles);
                 return 0;
+            }
+
+            if (findings != null)
+            {
+                return Findings.Run(options, findings, implicitUsings, references);
             }
 
             if (loop != null)
