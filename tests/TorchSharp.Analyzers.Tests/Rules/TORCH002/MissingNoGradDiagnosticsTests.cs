@@ -169,6 +169,48 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     }"));
 
         [Fact]
+        public Task ConditionalScopeReturnedByAHelper_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static IDisposable Grad(bool training) => training ? torch.enable_grad() : torch.no_grad();
+
+    static class Scopes
+    {
+        public static IDisposable ForInference(bool strict)
+        {
+            return strict ? torch.inference_mode() : torch.no_grad();
+        }
+    }
+
+    Tensor Run(Tensor x, bool training)
+    {
+        var model = new Net();
+        model.eval();
+        using (Grad(training))
+        {
+            x = model.call(x);
+        }
+        using (Scopes.ForInference(true))
+        {
+            return model.call(x);
+        }
+    }"));
+
+        [Fact]
+        public Task HelperReturningNullOrNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static IDisposable? Maybe(bool training) => training ? null : torch.no_grad();
+
+    Tensor Run(Tensor x, bool training)
+    {
+        var model = new Net();
+        model.eval();
+        using (Maybe(training))
+        {
+            return model.call(x);
+        }
+    }"));
+
+        [Fact]
         public Task HelperReturningSomethingElse_StillReports()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static IDisposable Timer() => new System.IO.MemoryStream();
