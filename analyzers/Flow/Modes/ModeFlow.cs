@@ -107,7 +107,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 exit.Reached ? exit.State : null,
                 entryValues,
                 flow._optimizerCreations.ToImmutableArray(),
-                flow._unfreezes.ToImmutableArray());
+                flow._unfreezes.ToImmutableArray(),
+                flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue);
         }
 
         private SteeringFlag? _assumed;

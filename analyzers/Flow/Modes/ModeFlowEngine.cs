@@ -172,12 +172,21 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <inheritdoc />
         public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
         {
-            if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
+            if (depth > MaxDepth || ordinal < -1 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
             {
                 return ModeEffect.Unknown;
             }
 
-            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Modes.TryGetValue(id, out var mode))
+            // Ordinal -1 is the receiver: a method of the module's own class (a mask helper, a sampler) that never sets
+            // the mode of `this` leaves it as it was. Only where the body read is the one that runs: not for a method a
+            // subclass may override.
+            if (ordinal < 0 && (callee.IsAbstract || callee.IsVirtual || (callee.IsOverride && !callee.IsSealed && !callee.ContainingType.IsSealed)))
+            {
+                return ModeEffect.Unknown;
+            }
+
+            var id = ordinal < 0 ? result.ThisValue : result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var parameterId) ? parameterId : ModeFlow.NoValue;
+            if (id == ModeFlow.NoValue || !exit.Modes.TryGetValue(id, out var mode))
             {
                 return ModeEffect.Unchanged;
             }

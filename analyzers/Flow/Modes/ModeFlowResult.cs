@@ -15,8 +15,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ModeState? exit,
             IReadOnlyDictionary<ISymbol, int> entryValues,
             ImmutableArray<OptimizerCreation> optimizerCreations,
-            ImmutableArray<UnfreezeEvent> unfreezes)
+            ImmutableArray<UnfreezeEvent> unfreezes,
+            int thisValue)
         {
+            ThisValue = thisValue;
             OptimizerCreations = optimizerCreations;
             Unfreezes = unfreezes;
             ForwardPasses = forwardPasses;
@@ -44,8 +46,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The state that reaches the end of the body on a normal path; null when none does.</summary>
         public ModeState? Exit { get; }
 
-        /// <summary>The value id each parameter, field or <c>this</c> had on entry (for summaries).</summary>
+        /// <summary>The value id each parameter or field had on entry (for summaries).</summary>
         public IReadOnlyDictionary<ISymbol, int> EntryValues { get; }
+
+        /// <summary>The value id <c>this</c> had on entry, or <see cref="ModeFlow.NoValue"/> when the body never uses it (for summaries).</summary>
+        public int ThisValue { get; }
     }
 
     /// <summary>A module invocation and the modes in force when it runs.</summary>

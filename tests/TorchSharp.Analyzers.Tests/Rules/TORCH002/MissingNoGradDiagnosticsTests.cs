@@ -210,6 +210,60 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
         }
     }"));
 
+        /// <summary>A module with a helper method of its own that leaves the mode alone, and one that trains it.</summary>
+        private const string MaskedModel = @"
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+class Masked : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _fc = nn.Linear(4, 4);
+    private readonly Dropout _drop = nn.Dropout(0.5);
+    public Masked() : base(nameof(Masked)) { RegisterComponents(); }
+    public Tensor Mask(long size) => torch.ones(size, size);
+    public virtual Tensor Prior(long size) => torch.zeros(size);
+    public void Reset() { train(); }
+    public override Tensor forward(Tensor x) => _drop.call(_fc.call(x));
+}
+
+class C
+{
+";
+
+        [Fact]
+        public Task OwnMethodThatLeavesTheModeAlone_KeepsEval_Reports()
+            => Verify.VerifyAnalyzerAsync(MaskedModel + @"
+    Tensor Run(Tensor x)
+    {
+        var model = new Masked();
+        model.eval();
+        var mask = model.Mask(4);
+        return {|#0:model.call(x + mask)|};
+    }
+}", Expect(0, "model"));
+
+        [Fact]
+        public Task OwnVirtualMethodOrOneThatTrains_ModeNotEval_Silent()
+            => Verify.VerifyAnalyzerAsync(MaskedModel + @"
+    Tensor Virtual(Tensor x)
+    {
+        var model = new Masked();
+        model.eval();
+        var prior = model.Prior(4);
+        return model.call(x + prior);
+    }
+
+    Tensor Trains(Tensor x)
+    {
+        var model = new Masked();
+        model.eval();
+        model.Reset();
+        return model.call(x);
+    }
+}");
+
         [Fact]
         public Task HelperReturningSomethingElse_StillReports()
             => Verify.VerifyAnalyzerAsync(Code(@"
