@@ -43,6 +43,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", Never), Result(1, "_dropout", "Net", Never) },
                 Code(@"
@@ -59,6 +67,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -83,6 +99,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", "no constructor calls RegisterComponents()") },
                 Code(@"
@@ -105,6 +129,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -119,6 +151,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) { }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_dropout", "Net", Never) },
                 Code(@"
@@ -132,6 +172,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -146,6 +194,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) => _fc = nn.Linear(4, 2);
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", Never) },
                 Code(@"
@@ -160,6 +216,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -186,6 +250,14 @@ class Net : Base
     }
 
     public override Tensor forward(Tensor x) => Drop(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_dropout", "Net", Never) },
                 Code(@"
@@ -209,6 +281,14 @@ class Net : Base
     }
 
     public override Tensor forward(Tensor x) => Drop(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -540,6 +620,14 @@ class Net(int inputs) : nn.Module<Tensor, Tensor>(nameof(Net))
     private readonly Linear {|#0:_fc|} = nn.Linear(inputs, 2);
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(4).eval();
+    }
 }");
             return Verify.VerifyCodeFixAsync(source, new[] { Result(0, "_fc", "Net", Never) }, source, RegisterComponentsKey);
         }
@@ -564,6 +652,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(4).eval();
+    }
 }");
             return Verify.VerifyCodeFixAsync(source, new[] { Result(0, "_fc", "Net", Never) }, source, RegisterComponentsKey);
         }
@@ -656,6 +752,15 @@ class Second : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _norm.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new First().eval();
+        new Second(2).eval();
+    }
 }"),
                 FixedCode = Code(@"
 class First : nn.Module<Tensor, Tensor>
@@ -691,6 +796,15 @@ class Second : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _norm.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new First().eval();
+        new Second(2).eval();
+    }
 }"),
                 CodeActionEquivalenceKey = RegisterComponentsKey,
             };
