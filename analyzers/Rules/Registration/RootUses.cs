@@ -18,12 +18,17 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// a registered child; its missing registration costs something only under a root.
     /// <para>
     /// What counts, read from the syntax and bound only where the class's name occurs: an object creation of the class
-    /// (or a <c>Sequential</c>/<c>ModuleList</c>/<c>ModuleDict</c> built around one) that is the receiver of such a member,
+    /// (or a <c>ModuleList</c>/<c>ModuleDict</c> built around one) that is the receiver of such a member,
     /// or that goes into a local, a private field or auto-property of a class that is not a module, and that variable
     /// is the receiver of such a member — directly, in a lambda, or as the argument of a method of this compilation
     /// whose parameter is (one call deep). The variable must never escape: any other use of it (returned, stored,
     /// passed elsewhere, given to <c>register_module</c> or a container) may make it a registered child, and the
     /// answer is then "not proven".
+    /// </para>
+    /// <para>
+    /// An object created as an element of a <c>Sequential</c> counts too, wherever the Sequential goes: a Sequential
+    /// holds its elements as submodules but never calls their <c>RegisterComponents()</c>, even when it is registered
+    /// itself (measured on 0.107.0), so nobody completes such an element.
     /// </para>
     /// </summary>
     internal sealed class RootUses
@@ -131,6 +136,16 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 return null;
             }
 
+            // A Sequential never calls its elements' RegisterComponents(), registered or not (measured on 0.107.0: two
+            // such blocks in a Sequential field of a registering parent, 0 parameters): an element of one is never
+            // completed by anybody.
+            if (IsSequential(model.GetTypeInfo(call, cancellationToken).Type)
+                || (call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax receiver }
+                    && IsSequential(model.GetTypeInfo(receiver.Expression, cancellationToken).Type)))
+            {
+                return argument;
+            }
+
             if (call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { } name } member }
                 && (name.Identifier.ValueText == "Add" || name.Identifier.ValueText == "append" || name.Identifier.ValueText == "Append")
                 && IsContainer(model.GetTypeInfo(member.Expression, cancellationToken).Type))
@@ -151,10 +166,14 @@ namespace TorchSharp.Analyzers.Rules.Registration
                    && ArgumentUse(argument, model, out var use, cancellationToken) == Use.Root ? use : null;
         }
 
-        /// <summary>A TorchSharp <c>Sequential</c>, <c>ModuleList&lt;T&gt;</c> or <c>ModuleDict&lt;T&gt;</c>: registers its elements only when it is registered itself.</summary>
+        /// <summary>A TorchSharp <c>ModuleList&lt;T&gt;</c> or <c>ModuleDict&lt;T&gt;</c>: registers its elements (calls their <c>RegisterComponents()</c>) only when it is registered itself.</summary>
         private bool IsContainer(ITypeSymbol? type)
             => type is INamedTypeSymbol named && _analysis.Symbols.IsTorchSharp(named)
-               && (named.Name == "Sequential" || named.Name == "ModuleList" || named.Name == "ModuleDict");
+               && (named.Name == "ModuleList" || named.Name == "ModuleDict");
+
+        /// <summary>TorchSharp's <c>Sequential</c>: holds its elements as submodules but never calls their <c>RegisterComponents()</c>.</summary>
+        private bool IsSequential(ITypeSymbol? type)
+            => type is INamedTypeSymbol named && named.Name == "Sequential" && _analysis.Symbols.IsTorchSharp(named);
 
         /// <summary>A local, or a private field or auto-property of a class that is not a module, that holds the fresh module.</summary>
         private SyntaxNode? VariableDestination(ISymbol? variable, SemanticModel model, CancellationToken cancellationToken)

@@ -330,20 +330,31 @@ class Net : nn.Module<Tensor, Tensor>
 }");
 
         [Fact]
-        public Task SequentialFieldOfARegisteringParent_IsSilent()
-            => Silent(@"
+        public Task ElementOfASequentialFieldOfARegisteringParent_Reports()
+            => Reports(@"
 class Net : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential _body = nn.Sequential((""a"", new Block()), (""b"", new Block()));
+    private readonly Sequential _body = nn.Sequential((""a"", new Block()), (""b"", nn.ReLU()));
 
     public Net() : base(nameof(Net)) { RegisterComponents(); }
 
     public override Tensor forward(Tensor x) => _body.call(x);
-}
+}");
 
-static class Program
+        [Fact]
+        public Task AppendedToASequential_Reports()
+            => Reports(@"
+class Net : nn.Module<Tensor, Tensor>
 {
-    static void Run() => new Net().eval();
+    private readonly Sequential _body = nn.Sequential();
+
+    public Net() : base(nameof(Net))
+    {
+        _body.append(new Block());
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
 }");
 
         [Fact]
