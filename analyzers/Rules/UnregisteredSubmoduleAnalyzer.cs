@@ -18,7 +18,10 @@ namespace TorchSharp.Analyzers.Rules
     /// <c>parameters()</c> do not reach it. <c>RegisterComponents()</c> registers the module fields that are non-null at
     /// its first call on the object and nothing after that (DESIGN §2); the construction of every concrete class is run
     /// path by path through its constructors, and a field is reported at its declaration, once, naming the first
-    /// concrete class that misses it.
+    /// concrete class that misses it. A class that simply never calls <c>RegisterComponents()</c> is complete as a
+    /// registered child (<c>register_module</c> calls the child's <c>RegisterComponents()</c>), so that finding needs a
+    /// proven root use of the class, an element of a <c>Sequential</c>, or a holder field that is itself unregistered
+    /// (<see cref="RegistrationAnalysis.SelfRegistrationNeeded(INamedTypeSymbol, CancellationToken)"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnregisteredSubmoduleAnalyzer : TorchSharpAnalyzer

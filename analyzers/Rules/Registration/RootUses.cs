@@ -23,7 +23,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// is the receiver of such a member — directly, in a lambda, or as the argument of a method of this compilation
     /// whose parameter is (one call deep). The variable must never escape: any other use of it (returned, stored,
     /// passed elsewhere, given to <c>register_module</c> or a container) may make it a registered child, and the
-    /// answer is then "not proven".
+    /// answer is then "not proven". Calls on <c>this</c>, on parameters, on fields of module classes and on public
+    /// members do not count either: nothing proves that object is not a registered child.
     /// </para>
     /// <para>
     /// An object created as an element of a <c>Sequential</c> counts too, wherever the Sequential goes: a Sequential
@@ -67,14 +68,16 @@ namespace TorchSharp.Analyzers.Rules.Registration
             foreach (var tree in _compilation.SyntaxTrees)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Creations that name the class (from the tree's word index), and target-typed new() only in a tree that
+                // mentions the class somewhere (a declared type).
                 var words = SourceWords.Of(tree);
-                if (!words.ContainsWord(type.Name, 0, words.Text.Length))
-                {
-                    continue;
-                }
-
+                var named = words.CallsWritten(type.Name);
+                var implicitCreations = words.CallsWritten(SourceWords.ImplicitCreation);
+                var creations = implicitCreations.IsEmpty || (named.IsEmpty && !words.ContainsWord(type.Name, 0, words.Text.Length))
+                    ? named
+                    : named.AddRange(implicitCreations);
                 SemanticModel? model = null;
-                foreach (var creation in words.CallsWritten(type.Name).Concat(words.CallsWritten(SourceWords.ImplicitCreation)))
+                foreach (var creation in creations)
                 {
                     if (!(creation is BaseObjectCreationExpressionSyntax))
                     {

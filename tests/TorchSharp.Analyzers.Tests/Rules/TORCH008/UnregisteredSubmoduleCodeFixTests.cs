@@ -79,6 +79,51 @@ static class Usage
                 RegisterComponentsKey);
 
         [Fact]
+        public Task BlockInASequentialField_GetsRegisterComponentsAndTheParentStaysAsItIs()
+            => Verify.VerifyCodeFixAsync(
+                Code(@"
+class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear {|#0:_fc|} = nn.Linear(4, 4);
+
+    public Block() : base(nameof(Block)) { }
+
+    public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _body = nn.Sequential((""block"", new Block()));
+
+    public Net() : base(nameof(Net)) { RegisterComponents(); }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
+}"),
+                new[] { Result(0, "_fc", "Block", Never) },
+                Code(@"
+class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _fc = nn.Linear(4, 4);
+
+    public Block() : base(nameof(Block))
+    {
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _body = nn.Sequential((""block"", new Block()));
+
+    public Net() : base(nameof(Net)) { RegisterComponents(); }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
+}"),
+                RegisterComponentsKey);
+
+        [Fact]
         public Task SeveralConstructors_EachOneThatDoesNotChainGetsTheCall()
             => Verify.VerifyCodeFixAsync(
                 Code(@"

@@ -210,6 +210,52 @@ static class Program
     }
 }");
 
+        [Fact]
+        public Task LocalDeclaredInsideALambda_Reports()
+            => Reports(@"
+static class Program
+{
+    static void Run()
+    {
+        Action evaluate = () =>
+        {
+            var model = new Block();
+            model.eval();
+        };
+        evaluate();
+    }
+}");
+
+        [Fact]
+        public Task LocalReassignedFromAnotherValue_IsSilent()
+            => Silent(@"
+static class Program
+{
+    static void Run(Block shared)
+    {
+        var model = new Block();
+        model = shared;
+        model.eval();
+    }
+}");
+
+        [Fact]
+        public Task HolderThatNeverRegistersButIsNotARoot_IsSilent()
+            => Silent(@"
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Block _block = new Block();
+
+    public Net() : base(nameof(Net)) { }
+
+    public override Tensor forward(Tensor x) => _block.call(x);
+}
+
+static class Program
+{
+    static Tensor Run(Tensor x) => new Net().call(x);
+}");
+
         // ---- holders that never register ------------------------------------------------------------------------------
 
         [Fact]
