@@ -83,7 +83,12 @@ namespace TorchSharp.Analyzers.Rules.Registration
         /// calls <c>child.RegisterComponents()</c>, so a class that registers nothing is complete as a registered child.
         /// </summary>
         public SyntaxNode? SelfRegistrationNeeded(INamedTypeSymbol concrete, CancellationToken cancellationToken)
-            => SelfRegistrationNeeded(concrete.OriginalDefinition, new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            => _selfRegistration.GetOrAdd(
+                concrete.OriginalDefinition,
+                type => SelfRegistrationNeeded(type, new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), cancellationToken));
+
+        // Only answers computed from an empty visiting set are kept: inside a cycle of holders the answer is cut short.
+        private readonly ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?> _selfRegistration = new ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?>(SymbolEqualityComparer.Default);
 
         private SyntaxNode? SelfRegistrationNeeded(INamedTypeSymbol concrete, HashSet<INamedTypeSymbol> visiting, CancellationToken cancellationToken)
         {
