@@ -42,6 +42,10 @@ namespace TorchSharp.Analyzers.Runtime
         private readonly List<MonitorFinding> _findings = new List<MonitorFinding>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private readonly Dictionary<nn.Module, string> _names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+
+        // Names of modules reached only through unregistered fields: checked for TORCH008, never hooked, so a later
+        // Attach of one of them still hooks it.
+        private readonly Dictionary<nn.Module, string> _unregisteredNames = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
         private readonly List<nn.Module> _roots = new List<nn.Module>();
         private readonly List<Action> _removers = new List<Action>();
         private readonly List<PendingForward> _pending = new List<PendingForward>();
@@ -148,11 +152,11 @@ namespace TorchSharp.Analyzers.Runtime
                     }
 
                     var unregisteredName = NameOf(module) + "." + fieldName;
-                    _names.TryAdd(unregistered, unregisteredName);
+                    _unregisteredNames.TryAdd(unregistered, unregisteredName);
                     pending.Enqueue(unregistered);
                     foreach ((string childName, nn.Module child) in unregistered.named_modules())
                     {
-                        _names.TryAdd(child, unregisteredName + "." + childName);
+                        _unregisteredNames.TryAdd(child, unregisteredName + "." + childName);
                         pending.Enqueue(child);
                     }
                 }
@@ -674,7 +678,7 @@ namespace TorchSharp.Analyzers.Runtime
         // ---- names ----------------------------------------------------------------------------------------------
 
         private string NameOf(nn.Module module)
-            => _names.TryGetValue(module, out var name) ? name : module.GetName();
+            => _names.TryGetValue(module, out var name) || _unregisteredNames.TryGetValue(module, out name) ? name : module.GetName();
 
         private string OwnerName(IEnumerable<Parameter> parameters)
         {

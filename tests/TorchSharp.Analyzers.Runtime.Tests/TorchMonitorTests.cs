@@ -286,6 +286,20 @@ namespace TorchSharp.Analyzers.Runtime.Tests
         }
 
         [Fact]
+        public void Torch008AModuleFirstSeenThroughAnUnregisteredFieldIsHookedWhenAttachedLater()
+        {
+            var holder = new HolderOfARegisteringChild();
+            using var monitor = TorchMonitor.Collecting().Attach(holder, "holder").Attach(holder.Child, "child");
+            Assert.Equal(new[] { "TORCH008" }, monitor.Findings.Select(f => f.Id).ToArray());
+            using (torch.no_grad())
+            {
+                holder.Child.call(torch.randn(2, 4));
+            }
+
+            Assert.Contains(monitor.Findings, f => f.Id == "TORCH001");
+        }
+
+        [Fact]
         public void LogModeWritesEachFindingOnceAndThrowModeThrowsFromTheForwardPass()
         {
             var model = new SmallModel();
@@ -383,6 +397,33 @@ namespace TorchSharp.Analyzers.Runtime.Tests
             }
 
             public override Tensor forward(Tensor input) => child.call(input);
+        }
+
+        private sealed class RegisteringChild : nn.Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = nn.Linear(4, 4);
+            private readonly Dropout drop = nn.Dropout(0.5);
+
+            public RegisteringChild()
+                : base(nameof(RegisteringChild))
+            {
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor input) => drop.call(fc.call(input));
+        }
+
+        private sealed class HolderOfARegisteringChild : nn.Module<Tensor, Tensor>
+        {
+            public HolderOfARegisteringChild()
+                : base(nameof(HolderOfARegisteringChild))
+            {
+                Child = new RegisteringChild();
+            }
+
+            public RegisteringChild Child { get; }
+
+            public override Tensor forward(Tensor input) => Child.call(input);
         }
 
         private sealed class PartlyRegistered : nn.Module<Tensor, Tensor>
