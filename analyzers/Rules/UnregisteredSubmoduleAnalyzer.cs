@@ -18,7 +18,10 @@ namespace TorchSharp.Analyzers.Rules
     /// <c>parameters()</c> do not reach it. <c>RegisterComponents()</c> registers the module fields that are non-null at
     /// its first call on the object and nothing after that (DESIGN §2); the construction of every concrete class is run
     /// path by path through its constructors, and a field is reported at its declaration, once, naming the first
-    /// concrete class that misses it.
+    /// concrete class that misses it. A class that simply never calls <c>RegisterComponents()</c> is complete as a
+    /// registered child (<c>register_module</c> calls the child's <c>RegisterComponents()</c>), so that finding needs a
+    /// proven root use of the class, an element of a <c>Sequential</c>, or a holder field that is itself unregistered
+    /// (<see cref="RegistrationAnalysis.SelfRegistrationNeeded(INamedTypeSymbol, CancellationToken)"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnregisteredSubmoduleAnalyzer : TorchSharpAnalyzer
@@ -31,6 +34,14 @@ namespace TorchSharp.Analyzers.Rules
         /// difference (ReLU, pooling, Flatten …) and losses are reported too. Off by default: leaving one unregistered changes nothing.
         /// </summary>
         public const string ReportStatelessLayersOption = "TORCH008.report_stateless_layers";
+
+        /// <summary>
+        /// <c>.editorconfig</c> key: when <c>true</c> (the default), a class whose constructor simply never calls
+        /// <c>RegisterComponents()</c> is reported only when this compilation shows an object of it used as a root, or held
+        /// by a field that is itself left unregistered; a parent that registers it completes it (<c>register_module</c> calls
+        /// <c>RegisterComponents()</c> on the child). <c>false</c> reports every such class, used or not.
+        /// </summary>
+        public const string RequireRootUseOption = "TORCH008.require_root_use";
 
         /// <summary>Diagnostic property: which fix applies (<see cref="RegistrationFix"/> by name), absent when none.</summary>
         public const string FixProperty = "Fix";
@@ -106,11 +117,13 @@ namespace TorchSharp.Analyzers.Rules
             var constructions = analysis.ConstructionsOf(type);
             foreach (var (field, location) in candidates)
             {
+                var rootUseRequired = EditorConfigOptions.GetBool(options, location!.SourceTree!, RequireRootUseOption, defaultValue: true);
                 foreach (var construction in constructions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (analysis.ResultFor(construction, cancellationToken) is { } result
-                        && SubmoduleFindings.For(field.OriginalDefinition, result, location!.SourceTree!) is { } finding)
+                        && SubmoduleFindings.For(field.OriginalDefinition, result, location!.SourceTree!) is { } finding
+                        && (!finding.RootDependent || !rootUseRequired || analysis.SelfRegistrationNeeded(construction, cancellationToken) != null))
                     {
                         Report(report, field, location, finding);
                         break;

@@ -42,6 +42,10 @@ namespace TorchSharp.Analyzers.Runtime
         private readonly List<MonitorFinding> _findings = new List<MonitorFinding>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private readonly Dictionary<nn.Module, string> _names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+
+        // Names of modules reached only through unregistered fields: checked for TORCH008, never hooked, so a later
+        // Attach of one of them still hooks it.
+        private readonly Dictionary<nn.Module, string> _unregisteredNames = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
         private readonly List<nn.Module> _roots = new List<nn.Module>();
         private readonly List<Action> _removers = new List<Action>();
         private readonly List<PendingForward> _pending = new List<PendingForward>();
@@ -99,7 +103,9 @@ namespace TorchSharp.Analyzers.Runtime
 
         /// <summary>
         /// Starts observing <paramref name="model"/>: hooks every registered module and checks, once, that every
-        /// module-typed field of every module is a registered child (TORCH008).
+        /// module-typed field of every module is a registered child (TORCH008). The model is taken as a root: a child
+        /// that a parent registered is complete (register_module calls the child's RegisterComponents()); a module held
+        /// by an unregistered field was registered by nobody, and its own fields are checked as well.
         /// </summary>
         /// <param name="model">The model.</param>
         /// <param name="name">The name used in messages (submodules get dotted names below it), like the variable name in source.</param>
@@ -125,9 +131,35 @@ namespace TorchSharp.Analyzers.Runtime
                 Hook(module);
             }
 
-            foreach ((string _, nn.Module module) in registered)
+            // The attached model is the root: it and its registered descendants are checked. A module held by a field
+            // that is not registered is reached by nothing TorchSharp does (no parent ever called its RegisterComponents(),
+            // which register_module would have done), so it is checked too, and so on down.
+            var checkedModules = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
+            var pending = new Queue<nn.Module>(registered.Select(r => r.Item2));
+            while (pending.Count > 0)
             {
-                CheckRegistration(module);
+                var module = pending.Dequeue();
+                if (!checkedModules.Add(module))
+                {
+                    continue;
+                }
+
+                foreach ((string fieldName, nn.Module unregistered) in CheckRegistration(module))
+                {
+                    if (checkedModules.Contains(unregistered))
+                    {
+                        continue;
+                    }
+
+                    var unregisteredName = NameOf(module) + "." + fieldName;
+                    _unregisteredNames.TryAdd(unregistered, unregisteredName);
+                    pending.Enqueue(unregistered);
+                    foreach ((string childName, nn.Module child) in unregistered.named_modules())
+                    {
+                        _unregisteredNames.TryAdd(child, unregisteredName + "." + childName);
+                        pending.Enqueue(child);
+                    }
+                }
             }
 
             return this;
@@ -545,8 +577,10 @@ namespace TorchSharp.Analyzers.Runtime
 
         // ---- registration ---------------------------------------------------------------------------------------
 
-        private void CheckRegistration(nn.Module module)
+        /// <summary>Reports the unregistered module fields of <paramref name="module"/>; returns the custom modules they hold (list elements included).</summary>
+        private List<(string Field, nn.Module Module)> CheckRegistration(nn.Module module)
         {
+            var unregisteredModules = new List<(string, nn.Module)>();
             var children = new HashSet<nn.Module>(module.children(), ReferenceEqualityComparer.Instance);
             var torchAssembly = typeof(nn.Module).Assembly;
             for (var type = module.GetType(); type != null && type.Assembly != torchAssembly; type = type.BaseType)
@@ -559,12 +593,24 @@ namespace TorchSharp.Analyzers.Runtime
                     {
                         if (!children.Contains(sub) && !IsStateless(sub))
                         {
+                            unregisteredModules.Add((FieldName(field.Name), sub));
                             reason = "it is not among the registered children: RegisterComponents() did not see it and no register_module() named it";
                         }
                     }
                     else if (value is IEnumerable sequence && value is not string)
                     {
                         var elements = sequence.OfType<nn.Module>().ToList();
+                        var index = 0;
+                        foreach (var element in elements)
+                        {
+                            if (!children.Contains(element) && !IsStateless(element))
+                            {
+                                unregisteredModules.Add((FieldName(field.Name) + "[" + index.ToString(CultureInfo.InvariantCulture) + "]", element));
+                            }
+
+                            index++;
+                        }
+
                         if (elements.Any(m => !children.Contains(m) && !IsStateless(m)))
                         {
                             var typeText = FriendlyName(field.FieldType);
@@ -585,6 +631,8 @@ namespace TorchSharp.Analyzers.Runtime
                     }
                 }
             }
+
+            return unregisteredModules;
         }
 
         private static bool IsStateless(nn.Module module)
@@ -630,7 +678,7 @@ namespace TorchSharp.Analyzers.Runtime
         // ---- names ----------------------------------------------------------------------------------------------
 
         private string NameOf(nn.Module module)
-            => _names.TryGetValue(module, out var name) ? name : module.GetName();
+            => _names.TryGetValue(module, out var name) || _unregisteredNames.TryGetValue(module, out name) ? name : module.GetName();
 
         private string OwnerName(IEnumerable<Parameter> parameters)
         {

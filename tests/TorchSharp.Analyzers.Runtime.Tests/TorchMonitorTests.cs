@@ -249,6 +249,57 @@ namespace TorchSharp.Analyzers.Runtime.Tests
         }
 
         [Fact]
+        public void Torch008ChildRegisteredByItsParentIsCompleteButTheSameClassAsRootIsNot()
+        {
+            // register_module (here through the parent's RegisterComponents()) calls the child's RegisterComponents().
+            var parent = new RegisteringParent();
+            using (var monitor = TorchMonitor.Collecting().Attach(parent, "parent"))
+            {
+                Assert.Empty(monitor.Findings);
+                Assert.Equal(2, parent.parameters().Count());
+            }
+
+            var root = new SilentChild();
+            using (var monitor = TorchMonitor.Collecting().Attach(root, "child"))
+            {
+                Assert.Equal(
+                    new[] { "TORCH008 'drop'", "TORCH008 'fc'" },
+                    monitor.Findings.Select(f => f.Id + " " + f.Message.Substring(0, f.Message.IndexOf(" is not", StringComparison.Ordinal))).OrderBy(m => m, StringComparer.Ordinal).ToArray());
+                Assert.Empty(root.parameters());
+            }
+        }
+
+        [Fact]
+        public void Torch008ModuleHeldByAnUnregisteredFieldIsCheckedToo()
+        {
+            var holder = new NonRegisteringHolder();
+            using var monitor = TorchMonitor.Collecting().Attach(holder, "holder");
+            var messages = monitor.Findings.Select(f => f.Message.Substring(0, f.Message.IndexOf(" (", StringComparison.Ordinal))).OrderBy(m => m, StringComparer.Ordinal).ToArray();
+            Assert.Equal(
+                new[]
+                {
+                    "'child' is not registered as a submodule of 'NonRegisteringHolder'",
+                    "'drop' is not registered as a submodule of 'SilentChild'",
+                    "'fc' is not registered as a submodule of 'SilentChild'",
+                },
+                messages);
+        }
+
+        [Fact]
+        public void Torch008AModuleFirstSeenThroughAnUnregisteredFieldIsHookedWhenAttachedLater()
+        {
+            var holder = new HolderOfARegisteringChild();
+            using var monitor = TorchMonitor.Collecting().Attach(holder, "holder").Attach(holder.Child, "child");
+            Assert.Equal(new[] { "TORCH008" }, monitor.Findings.Select(f => f.Id).ToArray());
+            using (torch.no_grad())
+            {
+                holder.Child.call(torch.randn(2, 4));
+            }
+
+            Assert.Contains(monitor.Findings, f => f.Id == "TORCH001");
+        }
+
+        [Fact]
         public void LogModeWritesEachFindingOnceAndThrowModeThrowsFromTheForwardPass()
         {
             var model = new SmallModel();
@@ -308,6 +359,71 @@ namespace TorchSharp.Analyzers.Runtime.Tests
             {
                 throw new InvalidOperationException("failure on the test thread", failure);
             }
+        }
+
+        private sealed class SilentChild : nn.Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = nn.Linear(4, 4);
+            private readonly Dropout drop = nn.Dropout(0.5);
+
+            public SilentChild()
+                : base(nameof(SilentChild))
+            {
+            }
+
+            public override Tensor forward(Tensor input) => drop.call(fc.call(input));
+        }
+
+        private sealed class RegisteringParent : nn.Module<Tensor, Tensor>
+        {
+            private readonly SilentChild child = new SilentChild();
+
+            public RegisteringParent()
+                : base(nameof(RegisteringParent))
+            {
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor input) => child.call(input);
+        }
+
+        private sealed class NonRegisteringHolder : nn.Module<Tensor, Tensor>
+        {
+            private readonly SilentChild child = new SilentChild();
+
+            public NonRegisteringHolder()
+                : base(nameof(NonRegisteringHolder))
+            {
+            }
+
+            public override Tensor forward(Tensor input) => child.call(input);
+        }
+
+        private sealed class RegisteringChild : nn.Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = nn.Linear(4, 4);
+            private readonly Dropout drop = nn.Dropout(0.5);
+
+            public RegisteringChild()
+                : base(nameof(RegisteringChild))
+            {
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor input) => drop.call(fc.call(input));
+        }
+
+        private sealed class HolderOfARegisteringChild : nn.Module<Tensor, Tensor>
+        {
+            public HolderOfARegisteringChild()
+                : base(nameof(HolderOfARegisteringChild))
+            {
+                Child = new RegisteringChild();
+            }
+
+            public RegisteringChild Child { get; }
+
+            public override Tensor forward(Tensor input) => Child.call(input);
         }
 
         private sealed class PartlyRegistered : nn.Module<Tensor, Tensor>

@@ -69,6 +69,118 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             _compilation = compilation;
             Symbols = symbols;
+            _rootUses = new RootUses(this, compilation);
+        }
+
+        private readonly RootUses _rootUses;
+        private readonly object _holdersGate = new object();
+        private Dictionary<INamedTypeSymbol, List<IFieldSymbol>>? _holders;
+
+        /// <summary>
+        /// Why objects of <paramref name="concrete"/> must register themselves: a proven root use (the member call), or
+        /// a field of a module class that holds one and is itself left unregistered (its declaration); null when every
+        /// use this compilation shows is as a registered child, or none is proven. <c>register_module(name, child)</c>
+        /// calls <c>child.RegisterComponents()</c>, so a class that registers nothing is complete as a registered child.
+        /// </summary>
+        public SyntaxNode? SelfRegistrationNeeded(INamedTypeSymbol concrete, CancellationToken cancellationToken)
+            => _selfRegistration.GetOrAdd(
+                concrete.OriginalDefinition,
+                type => SelfRegistrationNeeded(type, new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), cancellationToken));
+
+        // Only answers computed from an empty visiting set are kept: inside a cycle of holders the answer is cut short.
+        private readonly ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?> _selfRegistration = new ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?>(SymbolEqualityComparer.Default);
+
+        private SyntaxNode? SelfRegistrationNeeded(INamedTypeSymbol concrete, HashSet<INamedTypeSymbol> visiting, CancellationToken cancellationToken)
+        {
+            if (!visiting.Add(concrete))
+            {
+                return null;
+            }
+
+            if (_rootUses.Of(concrete, cancellationToken) is { } root)
+            {
+                return root;
+            }
+
+            if (!Holders().TryGetValue(concrete, out var fields))
+            {
+                return null;
+            }
+
+            foreach (var field in fields)
+            {
+                var location = ((ISymbol?)field.AssociatedSymbol ?? field).Locations.FirstOrDefault(l => l.IsInSource && l.SourceTree != null);
+                if (location is null)
+                {
+                    continue;
+                }
+
+                foreach (var holder in ConstructionsOf(field.ContainingType))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (ResultFor(holder, cancellationToken) is { } result
+                        && SubmoduleFindings.For(field, result, location.SourceTree!) is { } finding
+                        && (!finding.RootDependent || SelfRegistrationNeeded(holder.OriginalDefinition, visiting, cancellationToken) != null))
+                    {
+                        return location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The module-typed fields (and collections of modules) of the module classes of this compilation, by the class they hold.</summary>
+        private Dictionary<INamedTypeSymbol, List<IFieldSymbol>> Holders()
+        {
+            lock (_holdersGate)
+            {
+                if (_holders is null)
+                {
+                    var map = new Dictionary<INamedTypeSymbol, List<IFieldSymbol>>(SymbolEqualityComparer.Default);
+                    CollectHolders(_compilation.Assembly.GlobalNamespace, map);
+                    _holders = map;
+                }
+
+                return _holders;
+            }
+        }
+
+        private void CollectHolders(INamespaceOrTypeSymbol container, Dictionary<INamedTypeSymbol, List<IFieldSymbol>> map)
+        {
+            var members = container is INamespaceSymbol
+                ? container.GetMembers()
+                : ImmutableArray<ISymbol>.CastUp(container.GetTypeMembers());
+            foreach (var member in members)
+            {
+                switch (member)
+                {
+                    case INamespaceSymbol ns:
+                        CollectHolders(ns, map);
+                        break;
+                    case INamedTypeSymbol type:
+                        if (type.TypeKind == TypeKind.Class && Symbols.IsModule(type))
+                        {
+                            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+                            {
+                                if (!field.IsConst
+                                    && SubmoduleFieldKinds.Classify(Symbols, field.Type, out var element) != SubmoduleFieldKind.None
+                                    && element is INamedTypeSymbol held && IsSource(held))
+                                {
+                                    if (!map.TryGetValue(held.OriginalDefinition, out var list))
+                                    {
+                                        map[held.OriginalDefinition] = list = new List<IFieldSymbol>();
+                                    }
+
+                                    list.Add(field);
+                                }
+                            }
+                        }
+
+                        CollectHolders(type, map);
+                        break;
+                }
+            }
         }
 
         public TorchSymbols Symbols { get; }

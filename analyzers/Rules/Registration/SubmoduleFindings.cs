@@ -24,8 +24,9 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// <summary>One unregistered field: the concrete class where it is missed, the reason in words, and the fix.</summary>
     internal sealed class SubmoduleFinding
     {
-        public SubmoduleFinding(INamedTypeSymbol construction, string reason, RegistrationFix fix, string? moduleName, ImmutableArray<IMethodSymbol> failingConstructors)
+        public SubmoduleFinding(INamedTypeSymbol construction, string reason, RegistrationFix fix, string? moduleName, ImmutableArray<IMethodSymbol> failingConstructors, bool rootDependent)
         {
+            RootDependent = rootDependent;
             Construction = construction;
             Reason = reason;
             Fix = fix;
@@ -37,6 +38,12 @@ namespace TorchSharp.Analyzers.Rules.Registration
         public ImmutableArray<IMethodSymbol> FailingConstructors { get; }
 
         public INamedTypeSymbol Construction { get; }
+
+        /// <summary>
+        /// Every failing path simply never called <c>RegisterComponents()</c>: a parent that registers the object calls it
+        /// (<c>register_module</c> does), so this is a finding only where the object is a root or its holder never registers it.
+        /// </summary>
+        public bool RootDependent { get; }
 
         public string Reason { get; }
 
@@ -118,7 +125,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 fix = RegistrationFix.ModuleList;
             }
 
-            return new SubmoduleFinding(result.Type, reason, fix, moduleName, failing.Select(f => f.Constructor.Constructor).ToImmutableArray());
+            var rootDependent = kind == SubmoduleFieldKind.Module && !field.IsStatic && badVerdicts.All(v => v == Verdict.NoRegistration);
+            return new SubmoduleFinding(result.Type, reason, fix, moduleName, failing.Select(f => f.Constructor.Constructor).ToImmutableArray(), rootDependent);
         }
 
         private static bool IsBad(Verdict verdict)

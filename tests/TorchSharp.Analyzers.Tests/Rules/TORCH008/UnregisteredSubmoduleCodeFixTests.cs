@@ -43,6 +43,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", Never), Result(1, "_dropout", "Net", Never) },
                 Code(@"
@@ -59,6 +67,59 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
+}"),
+                RegisterComponentsKey);
+
+        [Fact]
+        public Task BlockInASequentialField_GetsRegisterComponentsAndTheParentStaysAsItIs()
+            => Verify.VerifyCodeFixAsync(
+                Code(@"
+class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear {|#0:_fc|} = nn.Linear(4, 4);
+
+    public Block() : base(nameof(Block)) { }
+
+    public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _body = nn.Sequential((""block"", new Block()));
+
+    public Net() : base(nameof(Net)) { RegisterComponents(); }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
+}"),
+                new[] { Result(0, "_fc", "Block", Never) },
+                Code(@"
+class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _fc = nn.Linear(4, 4);
+
+    public Block() : base(nameof(Block))
+    {
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _body = nn.Sequential((""block"", new Block()));
+
+    public Net() : base(nameof(Net)) { RegisterComponents(); }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
 }"),
                 RegisterComponentsKey);
 
@@ -83,6 +144,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", "no constructor calls RegisterComponents()") },
                 Code(@"
@@ -105,6 +174,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -119,6 +196,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) { }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_dropout", "Net", Never) },
                 Code(@"
@@ -132,6 +217,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -146,6 +239,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) => _fc = nn.Linear(4, 2);
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_fc", "Net", Never) },
                 Code(@"
@@ -160,6 +261,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -186,6 +295,14 @@ class Net : Base
     }
 
     public override Tensor forward(Tensor x) => Drop(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 new[] { Result(0, "_dropout", "Net", Never) },
                 Code(@"
@@ -209,6 +326,14 @@ class Net : Base
     }
 
     public override Tensor forward(Tensor x) => Drop(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 RegisterComponentsKey);
 
@@ -540,6 +665,14 @@ class Net(int inputs) : nn.Module<Tensor, Tensor>(nameof(Net))
     private readonly Linear {|#0:_fc|} = nn.Linear(inputs, 2);
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(4).eval();
+    }
 }");
             return Verify.VerifyCodeFixAsync(source, new[] { Result(0, "_fc", "Net", Never) }, source, RegisterComponentsKey);
         }
@@ -564,6 +697,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(4).eval();
+    }
 }");
             return Verify.VerifyCodeFixAsync(source, new[] { Result(0, "_fc", "Net", Never) }, source, RegisterComponentsKey);
         }
@@ -656,6 +797,15 @@ class Second : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _norm.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new First().eval();
+        new Second(2).eval();
+    }
 }"),
                 FixedCode = Code(@"
 class First : nn.Module<Tensor, Tensor>
@@ -691,6 +841,15 @@ class Second : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _norm.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new First().eval();
+        new Second(2).eval();
+    }
 }"),
                 CodeActionEquivalenceKey = RegisterComponentsKey,
             };

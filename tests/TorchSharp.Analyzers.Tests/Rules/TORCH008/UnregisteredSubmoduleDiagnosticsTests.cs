@@ -38,6 +38,15 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        var net = new Net();
+        net.eval();
+    }
 }"),
                 Unregistered(0, "_fc", "Net", Never),
                 Unregistered(1, "_dropout", "Net", Never));
@@ -52,6 +61,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) { }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        var optimizer = optim.Adam(new Net().parameters());
+    }
 }"),
                 Unregistered(0, "_dropout", "Net", Never));
 
@@ -65,6 +82,15 @@ class Net : nn.Module
     public Net() : base(nameof(Net))
     {
         _norm = nn.BatchNorm1d(4);
+    }
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        var net = new Net();
+        net.to(CPU);
     }
 }"),
                 Unregistered(0, "_norm", "Net", Never));
@@ -193,6 +219,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _dropout.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        foreach (var (name, parameter) in new Net(false).named_parameters()) { }
+    }
 }"),
                 Unregistered(0, "_dropout", "Net", "the constructor does not call RegisterComponents() on every path"));
 
@@ -215,6 +249,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(4).eval();
+    }
 }"),
                 Unregistered(0, "_fc", "Net", "the constructor 'Net(int)' never calls RegisterComponents()"));
 
@@ -236,6 +278,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(3).train();
+    }
 }"),
                 Unregistered(0, "_fc", "Net", "no constructor calls RegisterComponents()"));
 
@@ -392,6 +442,14 @@ class Net : Base
     }
 
     public override Tensor forward(Tensor x) => Drop(_fc.call(x));
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
                 Unregistered(0, "_dropout", "Net", Never),
                 Unregistered(1, "_fc", "Net", Never));
@@ -485,6 +543,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _body.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().save(""net.bin"");
+    }
 }"),
                 Unregistered(0, "_body", "Net", Never));
 
@@ -578,6 +644,14 @@ class Net(int inputs) : nn.Module<Tensor, Tensor>(nameof(Net))
     private readonly Linear {|#0:_fc|} = nn.Linear(inputs, 2);
 
     public override Tensor forward(Tensor x) => _fc.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        var weights = new Net(4).state_dict();
+    }
 }"),
                 Unregistered(0, "_fc", "Net", Never));
 
@@ -667,6 +741,14 @@ class Net : nn.Module<Tensor, Tensor>
     public Net() : base(nameof(Net)) { }
 
     public override Tensor forward(Tensor x) => _relu.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net().eval();
+    }
 }"),
             };
             test.TestState.AnalyzerConfigFiles.Add(Verifiers.TestCompilation.EditorConfig("torchsharp_analyzers.TORCH008.report_stateless_layers = true"));

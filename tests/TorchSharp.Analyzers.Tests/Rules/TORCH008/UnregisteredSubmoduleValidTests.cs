@@ -230,6 +230,14 @@ class Net : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => _student.call(x);
+}
+
+static class Usage
+{
+    static void Run()
+    {
+        new Net(nn.Linear(4, 2)).eval();
+    }
 }"),
             };
             test.TestState.AnalyzerConfigFiles.Add(Verifiers.TestCompilation.EditorConfig("torchsharp_analyzers.TORCH008.excluded_field_names = _teacher, Frozen"));
