@@ -45,7 +45,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why, ModeConsequences.InTraining(site.ModeDependentKinds(engine))));
             }
         }
 

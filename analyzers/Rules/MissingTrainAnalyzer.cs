@@ -50,7 +50,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why, ModeConsequences.InEval(site.ModeDependentKinds(engine))));
             }
         }
 

@@ -36,10 +36,13 @@ namespace TorchSharp.Analyzers.Symbols
         /// <summary>A Dropout variant.</summary>
         Dropout = 1,
 
-        /// <summary>A BatchNorm or InstanceNorm (running statistics).</summary>
-        Norm = 2,
+        /// <summary>A BatchNorm (running statistics).</summary>
+        BatchNorm = 2,
+
+        /// <summary>An InstanceNorm (running statistics when it tracks them).</summary>
+        InstanceNorm = 4,
 
         /// <summary>A recurrent or attention layer (its dropout argument).</summary>
-        DropoutArgument = 4,
+        DropoutArgument = 8,
     }
 }
