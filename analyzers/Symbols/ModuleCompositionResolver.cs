@@ -258,12 +258,99 @@ namespace TorchSharp.Analyzers.Symbols
                     // Registration cares about instance fields; a graph is recorded by any parameter the forward pass reads.
                     if (member is IFieldSymbol field && (!field.IsStatic || question == Question.Parameters))
                     {
-                        result = result.Join(ComposedOf(field.Type, question, visiting));
+                        var part = ComposedOf(field.Type, question, visiting);
+                        if (part.Presence == Presence.Unknown && Written(field) is { } writes)
+                        {
+                            // A container or a base type: what the class's own code stores there, when all of it is in sight.
+                            part = writes.Aggregate(Answer.Absent, (joined, write) => joined.Join(AskValue(write, question, visiting)));
+                        }
+
+                        result = result.Join(part);
                     }
                 }
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The values stored in <paramref name="field"/> by its initializer and assignments, when they are all in sight: a
+        /// private or readonly field (or get-only or private auto-property) of a class of this compilation, written only
+        /// by the code of its class. Null when some write may be elsewhere or is not a plain assignment.
+        /// </summary>
+        private List<IOperation>? Written(IFieldSymbol field)
+        {
+            var symbol = (ISymbol?)(field.AssociatedSymbol as IPropertySymbol) ?? field;
+            var writable = field.AssociatedSymbol is IPropertySymbol property
+                ? property.SetMethod is null || property.SetMethod.IsInitOnly == false && property.SetMethod.DeclaredAccessibility == Accessibility.Private
+                : field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private;
+            if (!writable || !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly))
+            {
+                return null;
+            }
+
+            var writes = new List<IOperation>();
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    return null;
+                }
+
+                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    var value = node switch
+                    {
+                        Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } init } declarator
+                            when declarator.Identifier.ValueText == symbol.Name && declarator.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax => init.Value,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } init } declaration
+                            when declaration.Identifier.ValueText == symbol.Name => init.Value,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment when NameOf(assignment.Left) == symbol.Name => assignment.Right,
+                        _ => null,
+                    };
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    if (node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax written
+                        && !(model.GetSymbolInfo(written.Left).Symbol is { } target && (SymbolEqualityComparer.Default.Equals(target, symbol) || SymbolEqualityComparer.Default.Equals(target, field))))
+                    {
+                        continue;
+                    }
+
+                    if (!(model.GetOperation(value) is { } operation) || (node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax compound && !compound.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression)))
+                    {
+                        return null;
+                    }
+
+                    writes.Add(operation);
+                }
+            }
+
+            return writes.Count == 0 ? null : writes;
+        }
+
+        private static string? NameOf(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax target) => target switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax _ } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>What a value stored in a field holds: a creation by what it creates, anything else by its type.</summary>
+        private Answer AskValue(IOperation value, Question question, HashSet<ITypeSymbol> visiting)
+        {
+            var unwrapped = value;
+            while (unwrapped is IConversionOperation conversion)
+            {
+                unwrapped = conversion.Operand;
+            }
+
+            return unwrapped is IInvocationOperation || unwrapped is IObjectCreationOperation
+                ? AskCreation(unwrapped, question, visiting)
+                : Ask(unwrapped.Type, question, visiting);
         }
 
         // register_parameter / register_module add what no field shows.
@@ -375,26 +462,35 @@ namespace TorchSharp.Analyzers.Symbols
             => type.ContainingAssembly?.Name == "TorchSharp"
                && type.ContainingNamespace?.ToDisplayString() == "TorchSharp.Modules";
 
-        private Answer AskCreation(IOperation creation, Question question)
+        private Answer AskCreation(IOperation creation, Question question) => AskCreation(creation, question, NewVisiting());
+
+        private Answer AskCreation(IOperation creation, Question question, HashSet<ITypeSymbol> visiting)
         {
             if (creation is IInvocationOperation invocation
                 && invocation.TargetMethod.Name == "Sequential"
                 && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.ContainingType, _symbols.Torch))
             {
-                return OfSequentialArguments(invocation, question);
+                return OfSequentialArguments(invocation, question, visiting);
             }
 
             // new T(..) names the class exactly: its own fields, not its subclasses.
             if (creation is IObjectCreationOperation { Type: INamedTypeSymbol created } && created.TypeKind == TypeKind.Class && !created.IsAbstract
                 && created.IsInSource() && _symbols.IsModule(created))
             {
-                return OwnFields(created, question, NewVisiting());
+                if (!visiting.Add(created))
+                {
+                    return Answer.Unknown;
+                }
+
+                var own = OwnFields(created, question, visiting);
+                visiting.Remove(created);
+                return own;
             }
 
-            return Ask(creation.Type, question, NewVisiting());
+            return Ask(creation.Type, question, visiting);
         }
 
-        private Answer OfSequentialArguments(IInvocationOperation invocation, Question question)
+        private Answer OfSequentialArguments(IInvocationOperation invocation, Question question, HashSet<ITypeSymbol> visiting)
         {
             var result = Answer.Absent;
             foreach (var argument in invocation.Arguments)
@@ -418,8 +514,8 @@ namespace TorchSharp.Analyzers.Symbols
                     }
 
                     result = result.Join(module is IInvocationOperation || module is IObjectCreationOperation
-                        ? AskCreation(module, question)
-                        : Ask(module.Type, question, NewVisiting()));
+                        ? AskCreation(module, question, visiting)
+                        : Ask(module.Type, question, visiting));
                 }
             }
 
