@@ -53,6 +53,9 @@ namespace TorchSharp.Analyzers.Symbols
             "Upsample", "LocalResponseNorm",
         };
 
+        // How many module classes deep a composition is followed.
+        private const int MaxDepth = 32;
+
         private static readonly HashSet<string> Containers = new HashSet<string> { "Sequential", "ModuleList", "ModuleDict" };
 
         private readonly TorchSymbols _symbols;
@@ -167,13 +170,16 @@ namespace TorchSharp.Analyzers.Symbols
                 return known;
             }
 
-            if (!visiting.Add(type))
+            // Cycles by definition: M<T> holding an M<M<T>> would construct new types for ever. A composition deeper than
+            // MaxDepth classes is not followed either.
+            var definition = type.OriginalDefinition;
+            if (visiting.Count >= MaxDepth || !visiting.Add(definition))
             {
                 return Answer.Unknown;
             }
 
             var result = Compute(type, question, visiting);
-            visiting.Remove(type);
+            visiting.Remove(definition);
             cache.TryAdd(type, result);
             return result;
         }
@@ -477,13 +483,14 @@ namespace TorchSharp.Analyzers.Symbols
             if (creation is IObjectCreationOperation { Type: INamedTypeSymbol created } && created.TypeKind == TypeKind.Class && !created.IsAbstract
                 && created.IsInSource() && _symbols.IsModule(created))
             {
-                if (!visiting.Add(created))
+                var definition = created.OriginalDefinition;
+                if (visiting.Count >= MaxDepth || !visiting.Add(definition))
                 {
                     return Answer.Unknown;
                 }
 
                 var own = OwnFields(created, question, visiting);
-                visiting.Remove(created);
+                visiting.Remove(definition);
                 return own;
             }
 
