@@ -62,6 +62,7 @@ namespace TorchSharp.Analyzers.Symbols
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _modes = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _parameters = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>> _writes = new ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>>();
         private ImmutableArray<INamedTypeSymbol> _sourceModuleClasses;
 
         public ModuleCompositionResolver(TorchSymbols symbols, Compilation compilation)
@@ -304,7 +305,7 @@ namespace TorchSharp.Analyzers.Symbols
                 }
 
                 var model = _compilation.GetSemanticModel(reference.SyntaxTree);
-                foreach (var node in reference.GetSyntax().DescendantNodes())
+                foreach (var node in Writes(reference).TryGetValue(symbol.Name, out var named) ? named : Enumerable.Empty<SyntaxNode>())
                 {
                     var value = node switch
                     {
@@ -320,8 +321,11 @@ namespace TorchSharp.Analyzers.Symbols
                         continue;
                     }
 
-                    if (node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax written
-                        && !(model.GetSymbolInfo(written.Left).Symbol is { } target && (SymbolEqualityComparer.Default.Equals(target, symbol) || SymbolEqualityComparer.Default.Equals(target, field))))
+                    // The same name may be another symbol (a nested type's field, a parameter assigned in a method).
+                    var target = node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax written
+                        ? model.GetSymbolInfo(written.Left).Symbol
+                        : model.GetDeclaredSymbol(node);
+                    if (!(SymbolEqualityComparer.Default.Equals(target, symbol) || SymbolEqualityComparer.Default.Equals(target, field)))
                     {
                         continue;
                     }
@@ -337,6 +341,34 @@ namespace TorchSharp.Analyzers.Symbols
 
             return writes.Count == 0 ? null : writes;
         }
+
+        /// <summary>A type declaration's field and property declarations with initializers and its assignments, by the name written.</summary>
+        private Dictionary<string, List<SyntaxNode>> Writes(SyntaxReference declaration)
+            => _writes.GetOrAdd(declaration.GetSyntax(), node =>
+            {
+                var byName = new Dictionary<string, List<SyntaxNode>>(System.StringComparer.Ordinal);
+                foreach (var descendant in node.DescendantNodes())
+                {
+                    var name = descendant switch
+                    {
+                        Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } } declarator => declarator.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } } property => property.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment => NameOf(assignment.Left),
+                        _ => null,
+                    };
+                    if (name != null)
+                    {
+                        if (!byName.TryGetValue(name, out var list))
+                        {
+                            byName[name] = list = new List<SyntaxNode>();
+                        }
+
+                        list.Add(descendant);
+                    }
+                }
+
+                return byName;
+            });
 
         private static string? NameOf(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax target) => target switch
         {

@@ -288,5 +288,38 @@ static class Runner
     }
 }
 ", Eval(Received, MissingEvalDiagnosticsTests.UnknownInTraining));
+
+        private const string EvaluateNet = @"
+namespace Xunit { class FactAttribute : System.Attribute { } }
+
+sealed class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Dropout _drop = nn.Dropout(0.5);
+    public Net() : base(nameof(Net)) { RegisterComponents(); }
+    public override Tensor forward(Tensor x) => _drop.call(x);
+}
+
+public class NetTests
+{
+    ATTRIBUTE
+    public void EvaluateNet()
+    {
+        var net = new Net();
+        var output = {|#0:net.call(torch.ones(2, 4))|};
+    }
+}
+";
+
+        [Fact]
+        public Task TestMethodNamedEvaluate_IsNoInferenceMethod_IsSilent()
+            => VerifyEval.VerifyAnalyzerAsync(Usings + Silent(EvaluateNet).Replace("ATTRIBUTE", "[Xunit.Fact]"));
+
+        [Fact]
+        public Task MethodNamedEvaluateWithoutTestAttribute_Reports()
+        {
+            var source = Usings + EvaluateNet.Replace("ATTRIBUTE", string.Empty);
+            var line = Array.FindIndex(source.Split('\n'), l => l.Contains("new Net()")) + 1;
+            return VerifyEval.VerifyAnalyzerAsync(source, VerifyEval.Diagnostic(DiagnosticIds.MissingEval).WithLocation(0).WithArguments("net", "created at line " + line, "its Dropout stays active"));
+        }
     }
 }
