@@ -63,7 +63,7 @@ namespace TorchSharp.Analyzers.Symbols
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _modes = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _parameters = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>> _writes = new ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>>();
-        private ImmutableArray<INamedTypeSymbol> _sourceModuleClasses;
+        private Dictionary<ITypeSymbol, ImmutableArray<INamedTypeSymbol>>? _implementations;
 
         public ModuleCompositionResolver(TorchSymbols symbols, Compilation compilation)
         {
@@ -219,7 +219,7 @@ namespace TorchSharp.Analyzers.Symbols
 
             // A type declared in source stands for the module classes that can flow there: itself when it is concrete,
             // and the concrete classes of this compilation that derive from it or implement it.
-            var implementations = SourceModuleClasses().Where(c => IsAssignableTo(c, named)).ToImmutableArray();
+            var implementations = ImplementationsOf(named);
             var result = Answer.Absent;
             if (named.TypeKind == TypeKind.Interface || named.IsAbstract)
             {
@@ -235,7 +235,7 @@ namespace TorchSharp.Analyzers.Symbols
 
             foreach (var implementation in implementations)
             {
-                if (!SymbolEqualityComparer.Default.Equals(implementation, named))
+                if (!SymbolEqualityComparer.Default.Equals(implementation, named.OriginalDefinition))
                 {
                     result = result.Join(Ask(implementation, question, visiting));
                 }
@@ -443,57 +443,62 @@ namespace TorchSharp.Analyzers.Symbols
             return false;
         }
 
-        private static bool IsAssignableTo(INamedTypeSymbol candidate, INamedTypeSymbol target)
+        /// <summary>
+        /// The non-abstract module classes of this compilation that derive from or implement <paramref name="type"/>
+        /// (itself included when it is one), from a map built once when first needed: each class under every base class
+        /// and interface definition it has.
+        /// </summary>
+        private ImmutableArray<INamedTypeSymbol> ImplementationsOf(INamedTypeSymbol type)
         {
-            var definition = target.OriginalDefinition;
-            if (target.TypeKind == TypeKind.Interface)
+            var map = _implementations;
+            if (map is null)
             {
-                return candidate.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, definition));
+                var built = new Dictionary<ITypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+                Collect(_compilation.Assembly.GlobalNamespace, built);
+                map = built.ToDictionary(p => p.Key, p => p.Value.ToImmutableArray(), (IEqualityComparer<ITypeSymbol>)SymbolEqualityComparer.Default);
+                Interlocked.CompareExchange(ref _implementations, map, null);
             }
 
-            for (INamedTypeSymbol? current = candidate; current != null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, definition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return map.TryGetValue(type.OriginalDefinition, out var implementations) ? implementations : ImmutableArray<INamedTypeSymbol>.Empty;
         }
 
-        /// <summary>The non-abstract module classes this compilation declares, listed once when first needed.</summary>
-        private ImmutableArray<INamedTypeSymbol> SourceModuleClasses()
-        {
-            if (_sourceModuleClasses.IsDefault)
-            {
-                var classes = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-                Collect(_compilation.Assembly.GlobalNamespace, classes);
-                ImmutableInterlocked.InterlockedInitialize(ref _sourceModuleClasses, classes.ToImmutable());
-            }
-
-            return _sourceModuleClasses;
-        }
-
-        private void Collect(INamespaceOrTypeSymbol container, ImmutableArray<INamedTypeSymbol>.Builder classes)
+        private void Collect(INamespaceOrTypeSymbol container, Dictionary<ITypeSymbol, List<INamedTypeSymbol>> map)
         {
             foreach (var member in container.GetMembers())
             {
                 switch (member)
                 {
                     case INamespaceSymbol ns:
-                        Collect(ns, classes);
+                        Collect(ns, map);
                         break;
                     case INamedTypeSymbol type:
                         if (type.TypeKind == TypeKind.Class && !type.IsAbstract && _symbols.IsModule(type))
                         {
-                            classes.Add(type);
+                            for (INamedTypeSymbol? current = type; current != null; current = current.BaseType)
+                            {
+                                Add(map, current.OriginalDefinition, type);
+                            }
+
+                            foreach (var implemented in type.AllInterfaces)
+                            {
+                                Add(map, implemented.OriginalDefinition, type);
+                            }
                         }
 
-                        Collect(type, classes);
+                        Collect(type, map);
                         break;
                 }
             }
+        }
+
+        private static void Add(Dictionary<ITypeSymbol, List<INamedTypeSymbol>> map, ITypeSymbol key, INamedTypeSymbol type)
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                map[key] = list = new List<INamedTypeSymbol>();
+            }
+
+            list.Add(type);
         }
 
         private static bool IsTorchSharpModulesType(ITypeSymbol type)
