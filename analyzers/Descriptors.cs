@@ -15,7 +15,7 @@ namespace TorchSharp.Analyzers
         public static readonly DiagnosticDescriptor MissingEval = Create(
             DiagnosticIds.MissingEval,
             title: "Call eval() before using a module for inference",
-            messageFormat: "'{0}' is used for inference while it may be in training mode ({1}): its Dropout stays active and BatchNorm overwrites its running statistics; call {0}.eval() first",
+            messageFormat: "'{0}' is used for inference while it may be in training mode ({1}): {2}; call {0}.eval() first",
             category: DiagnosticCategories.Correctness,
             severity: DiagnosticSeverity.Warning,
             description: "eval() switches Dropout, BatchNorm and the other mode-dependent layers of a module and all its children to " +
@@ -59,7 +59,7 @@ namespace TorchSharp.Analyzers
         public static readonly DiagnosticDescriptor MissingTrain = Create(
             DiagnosticIds.MissingTrain,
             title: "Call train() before a training step",
-            messageFormat: "'{0}' computes a loss for a training step while it may be in eval mode ({1}): Dropout is off and BatchNorm uses frozen statistics while training; call {0}.train() at the start of the training region",
+            messageFormat: "'{0}' computes a loss for a training step while it may be in eval mode ({1}): {2} while training; call {0}.train() at the start of the training region",
             category: DiagnosticCategories.Correctness,
             severity: DiagnosticSeverity.Warning,
             description: "eval() stays in force until train() is called. A validation pass between epochs leaves the model in eval " +

@@ -10,7 +10,8 @@ namespace TorchSharp.Analyzers.Options
     /// The inference entry-point heuristic (DESIGN §4): a method whose name says it does inference (<c>Predict</c>,
     /// <c>PredictBatch</c>, <c>Evaluate</c> …) and that contains no <c>backward()</c>/<c>step()</c> is an inference
     /// region. Configured by <c>torchsharp_analyzers.inference_method_names</c> (comma-separated prefixes) and switched
-    /// off by <c>torchsharp_analyzers.inference_method_heuristic = false</c>.
+    /// off by <c>torchsharp_analyzers.inference_method_heuristic = false</c>. A test method (xunit, NUnit, MSTest test
+    /// attribute) is never an entry point by name.
     /// </summary>
     internal static class InferenceMethodNames
     {
@@ -33,7 +34,41 @@ namespace TorchSharp.Analyzers.Options
             {
                 if (IsPrefixWord(ordinary.Name, prefix))
                 {
-                    return true;
+                    // Asked only of a matching name: reading attributes costs more than comparing words.
+                    return !IsTest(ordinary);
+                }
+            }
+
+            return false;
+        }
+
+        // Test attributes of xunit, NUnit and MSTest, by namespace and type name: no reference to a framework needed.
+        private static readonly (string Namespace, string Name)[] TestAttributes =
+        {
+            ("Xunit", "FactAttribute"), ("Xunit", "TheoryAttribute"),
+            ("NUnit.Framework", "TestAttribute"), ("NUnit.Framework", "TestCaseAttribute"), ("NUnit.Framework", "TestCaseSourceAttribute"),
+            ("NUnit.Framework", "TheoryAttribute"),
+            ("Microsoft.VisualStudio.TestTools.UnitTesting", "TestMethodAttribute"), ("Microsoft.VisualStudio.TestTools.UnitTesting", "DataTestMethodAttribute"),
+        };
+
+        /// <summary>
+        /// Whether <paramref name="method"/> carries a test framework's test attribute, or one derived from it
+        /// (<c>SkippableFact</c>): a test named <c>EvaluateRelu</c> is not an inference entry point.
+        /// </summary>
+        public static bool IsTest(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                for (var type = attribute.AttributeClass; type != null; type = type.BaseType)
+                {
+                    var ns = type.ContainingNamespace?.ToDisplayString();
+                    foreach (var (testNamespace, name) in TestAttributes)
+                    {
+                        if (type.Name == name && ns == testNamespace)
+                        {
+                            return true;
+                        }
+                    }
                 }
             }
 

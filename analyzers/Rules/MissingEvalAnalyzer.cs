@@ -46,7 +46,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                report(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why, ModeConsequences.InTraining(site.ModeDependentKinds(engine))));
             }
         }
 

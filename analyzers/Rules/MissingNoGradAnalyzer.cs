@@ -10,7 +10,8 @@ namespace TorchSharp.Analyzers.Rules
 {
     /// <summary>
     /// TORCH002: an inference forward pass — a module in eval mode on every path, or any module in an inference method
-    /// by name — runs while autograd records, and no backward() or optimizer step in the body uses the graph.
+    /// by name — runs while autograd records, records a graph (the module has parameters or an input may require grad),
+    /// and no backward() or optimizer step in the body uses the graph.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingNoGradAnalyzer : ModeFlowAnalyzer
@@ -41,7 +42,9 @@ namespace TorchSharp.Analyzers.Rules
 
                 // The questions about other methods (callers' grad scopes) come last: they are the expensive ones.
                 var inEval = site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
-                if ((!inEval && !site.IsInferenceEntryPoint) || !engine.IsGradOn(site.Pass.Grad, context.OwningSymbol))
+                // A parameter-free module (ReLU, Dropout, pooling …) on inputs that do not require grad records nothing.
+                if ((!inEval && !site.IsInferenceEntryPoint) || !ForwardInputs.MayRecordGraph(context, site, engine)
+                    || !engine.IsGradOn(site.Pass.Grad, context.OwningSymbol))
                 {
                     continue;
                 }

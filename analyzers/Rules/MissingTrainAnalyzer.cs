@@ -52,7 +52,7 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
-                report(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingTrain, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why, ModeConsequences.InEval(site.ModeDependentKinds(engine))));
             }
         }
 

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Registration;
+using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules
@@ -107,7 +108,7 @@ namespace TorchSharp.Analyzers.Rules
         {
             var candidates = type.GetMembers().OfType<IFieldSymbol>()
                 .Select(field => (Field: field, Location: DeclarationOf(field)))
-                .Where(c => c.Location != null && IsCandidate(options, analysis.Symbols, c.Field, c.Location!.SourceTree!))
+                .Where(c => c.Location != null && IsCandidate(options, analysis, c.Field, c.Location!.SourceTree!))
                 .ToList();
             if (candidates.Count == 0)
             {
@@ -132,16 +133,21 @@ namespace TorchSharp.Analyzers.Rules
             }
         }
 
-        private static bool IsCandidate(AnalyzerOptions options, TorchSymbols symbols, IFieldSymbol field, SyntaxTree tree)
+        private static bool IsCandidate(AnalyzerOptions options, RegistrationAnalysis analysis, IFieldSymbol field, SyntaxTree tree)
         {
-            if (field.IsConst || SubmoduleFieldKinds.Classify(symbols, field.Type, out var element) == SubmoduleFieldKind.None)
+            var symbols = analysis.Symbols;
+            var kind = SubmoduleFieldKinds.Classify(symbols, field.Type, out var element);
+            if (field.IsConst || kind == SubmoduleFieldKind.None)
             {
                 return false;
             }
 
+            // Stateless by its type (nn.ReLU), or by every value its class stores in it (a factory of activations typed
+            // nn.Module<Tensor, Tensor>): unregistered, it changes nothing.
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             if (!EditorConfigOptions.GetBool(options, tree, ReportStatelessLayersOption, defaultValue: false)
-                && SubmoduleFieldKinds.IsStateless(symbols, element))
+                && (SubmoduleFieldKinds.IsStateless(symbols, element)
+                    || (kind == SubmoduleFieldKind.Module && ModeFlowEngine.For(symbols.Compilation, symbols, options).Composition.HoldsOnlyStatelessLayers(field))))
             {
                 return false;
             }

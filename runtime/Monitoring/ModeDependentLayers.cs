@@ -57,5 +57,35 @@ namespace TorchSharp.Analyzers.Runtime
         /// <summary>Mode-dependent modules of the subtree that are in training mode.</summary>
         public static List<nn.Module> InTraining(nn.Module root)
             => SelfAndDescendants(root).Where(m => m.training && IsModeDependent(m)).ToList();
+
+        /// <summary>What stays in training behaviour during inference, worded as TORCH001's analyzer words it.</summary>
+        public static string InTrainingText(IEnumerable<nn.Module> modeDependent)
+            => Join(modeDependent, "its Dropout stays active", "its BatchNorm overwrites its running statistics", "its InstanceNorm overwrites its running statistics if it tracks them");
+
+        /// <summary>What is switched off during a training step, worded as TORCH005's analyzer words it.</summary>
+        public static string InEvalText(IEnumerable<nn.Module> modeDependent)
+            => Join(modeDependent, "its Dropout is off", "its BatchNorm normalizes with frozen running statistics", "its InstanceNorm normalizes with frozen running statistics if it tracks them");
+
+        private static string Join(IEnumerable<nn.Module> modules, string dropout, string batchNorm, string instanceNorm)
+        {
+            var names = modules.Select(m => m.GetType().Name).ToList();
+            var parts = new List<string>(3);
+            if (names.Any(Dropouts.Contains))
+            {
+                parts.Add(dropout);
+            }
+
+            if (names.Any(n => n.StartsWith("BatchNorm", StringComparison.Ordinal)))
+            {
+                parts.Add(batchNorm);
+            }
+
+            if (names.Any(n => n.StartsWith("InstanceNorm", StringComparison.Ordinal)))
+            {
+                parts.Add(instanceNorm);
+            }
+
+            return string.Join(" and ", parts);
+        }
     }
 }

@@ -38,11 +38,11 @@ namespace TorchSharp.Analyzers.Runtime
         /// <exception cref="ArgumentException"><paramref name="id"/> is not one of the eight ids.</exception>
         public static string MessageFormat(string id) => id switch
         {
-            MissingEval => "'{0}' is used for inference while it may be in training mode ({1}): its Dropout stays active and BatchNorm overwrites its running statistics; call {0}.eval() first",
+            MissingEval => "'{0}' is used for inference while it may be in training mode ({1}): {2}; call {0}.eval() first",
             MissingNoGrad => "'{0}' runs inference with autograd recording ({1}): every activation is kept for a backward pass that never comes; wrap it in 'using (torch.no_grad())'",
             OptimizerOverFrozenParameters => "'{0}' is built over the parameters of '{1}', {2}",
             UnfrozenAfterOptimizer => "Parameters of '{0}' are unfrozen after optimizer '{1}' (line {2}) was built over its trainable parameters only: {3}; add them with {1}.add_param_group(..) or build a new optimizer",
-            MissingTrain => "'{0}' computes a loss for a training step while it may be in eval mode ({1}): Dropout is off and BatchNorm uses frozen statistics while training; call {0}.train() at the start of the training region",
+            MissingTrain => "'{0}' computes a loss for a training step while it may be in eval mode ({1}): {2} while training; call {0}.train() at the start of the training region",
             UndisposedGradModeScope => "The scope returned by '{0}' is {1}, so {2} for the rest of the thread",
             BackwardWithoutGrad => "backward() runs {0}: nothing was recorded, so it throws 'element 0 of tensors does not require grad and does not have a grad_fn'",
             UnregisteredSubmodule => "'{0}' is not registered as a submodule of '{1}' ({2}): eval(), train() and parameters() do not reach it",

@@ -410,7 +410,7 @@ namespace TorchSharp.Analyzers.Runtime
                     var name = NameOf(module);
                     var layers = string.Join(", ", training.Select(m => "'" + NameOf(m) + "'"));
                     var reason = "it runs in training mode " + state.ScopeText() + "; in training mode: " + layers;
-                    Report(MonitorRules.MissingEval, name, MonitorRules.Format(MonitorRules.MissingEval, name, reason));
+                    Report(MonitorRules.MissingEval, name, MonitorRules.Format(MonitorRules.MissingEval, name, reason, ModeDependentLayers.InTrainingText(training)));
                 }
             }
 
@@ -471,10 +471,10 @@ namespace TorchSharp.Analyzers.Runtime
                     var reason = "it ran in eval mode with autograd on, and no backward() used the graph";
                     Report(MonitorRules.MissingNoGrad, name, MonitorRules.Format(MonitorRules.MissingNoGrad, name, reason));
                 }
-                else if (ModeDependentLayers.HasAny(forward.Module))
+                else if (ModeDependentLayers.SelfAndDescendants(forward.Module).Where(ModeDependentLayers.IsModeDependent).ToList() is { Count: > 0 } modeDependent)
                 {
                     var reason = "backward() ran through a forward pass made in eval mode";
-                    Report(MonitorRules.MissingTrain, name, MonitorRules.Format(MonitorRules.MissingTrain, name, reason));
+                    Report(MonitorRules.MissingTrain, name, MonitorRules.Format(MonitorRules.MissingTrain, name, reason, ModeDependentLayers.InEvalText(modeDependent)));
                 }
             }
         }

@@ -53,6 +53,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
             return composition != ModuleComposition.ModeIndependent;
         }
 
+        /// <summary>Which mode-dependent layers the module is known to hold (for the messages).</summary>
+        public ModeDependentKinds ModeDependentKinds(ModeFlowEngine engine)
+            => Pass.Creation != null
+                ? engine.Composition.KindsOfCreation(Pass.Creation)
+                : engine.Composition.KindsOf(Pass.Invocation.Instance?.Type);
+
         /// <summary>The receiver of the forward pass as written (for messages and fixes).</summary>
         public string ModuleText => Pass.Invocation.Syntax switch
         {

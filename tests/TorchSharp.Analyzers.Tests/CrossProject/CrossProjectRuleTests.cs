@@ -80,7 +80,7 @@ class C
     {
         var model = new LibNet();
         using (torch.no_grad()) return {|#0:model.call(x)|};
-    }"), Diagnostic<TorchSharp.Analyzers.Rules.MissingEvalAnalyzer>(DiagnosticIds.MissingEval).WithLocation(0).WithArguments("model", "created at line 21"));
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.MissingEvalAnalyzer>(DiagnosticIds.MissingEval).WithLocation(0).WithArguments("model", "created at line 21", Rules.TORCH001.MissingEvalDiagnosticsTests.UnknownInTraining));
 
         [Fact]
         public Task TORCH002_LibraryScopeMakesGradUnknown_OwnCodeStillReports()

@@ -20,8 +20,8 @@ namespace TorchSharp.Analyzers.Tests.Flow
         private static DiagnosticResult BackwardAt(int location, string where)
             => VerifyBackward.Diagnostic(DiagnosticIds.BackwardWithoutGrad).WithLocation(location).WithArguments(where);
 
-        private static DiagnosticResult EvalAt(int location, string module, string why)
-            => VerifyEval.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, why);
+        private static DiagnosticResult EvalAt(int location, string module, string why, string consequence = Rules.TORCH001.MissingEvalDiagnosticsTests.NetInTraining)
+            => VerifyEval.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, why, consequence);
 
         [Fact]
         public Task CallerHoldsAScopeReturnedByAHelper_Reports()

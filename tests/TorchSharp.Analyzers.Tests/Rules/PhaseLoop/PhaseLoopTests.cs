@@ -113,7 +113,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.PhaseLoop
         var loss = torch.nn.functional.mse_loss({|#0:model.call(input)|}, target);
         loss.backward();
         optimizer.step();
-    }"), Train.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(0).WithArguments("model", "eval() in 'RunEpoch' at line 37"));
+    }"), Train.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(0).WithArguments("model", "eval() in 'RunEpoch' at line 37", TORCH005.MissingTrainDiagnosticsTests.NetInEval));
 
         [Fact]
         public Task FlagChangedBetweenTheTests_ReportsTrain()
@@ -128,7 +128,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.PhaseLoop
             loss.backward();
             optimizer.step();
         }
-    }"), Train.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(0).WithArguments("model", "eval() in 'RunEpoch' at line 37"));
+    }"), Train.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(0).WithArguments("model", "eval() in 'RunEpoch' at line 37", TORCH005.MissingTrainDiagnosticsTests.NetInEval));
 
         [Fact]
         public Task EvalBranchForwardWithoutNoGrad_ReportsNoGrad()

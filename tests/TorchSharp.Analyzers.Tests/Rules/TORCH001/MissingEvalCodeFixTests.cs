@@ -16,6 +16,9 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH001
     {
         private const string Key = MissingEvalCodeFixProvider.InsertEvalKey;
 
+        /// <summary>What TORCH001 says stays in training behaviour for <c>Net</c> below.</summary>
+        private const string DropoutInTraining = "its Dropout stays active";
+
         /// <summary>A module with a Dropout, registered: eval() matters for it.</summary>
         private const string NetClass = @"class Net : nn.Module<Tensor, Tensor>
 {
@@ -42,12 +45,12 @@ class C
 }";
 
         /// <summary>TORCH001 at markup <paramref name="location"/> for a module created on the line of <paramref name="source"/> that holds <paramref name="creation"/>.</summary>
-        private static DiagnosticResult Created(int location, string module, string source, string creation = "new Net()")
+        private static DiagnosticResult Created(int location, string module, string source, string creation = "new Net()", string consequence = DropoutInTraining)
             => Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location)
-                .WithArguments(module, "created at line " + LineOf(source, creation));
+                .WithArguments(module, "created at line " + LineOf(source, creation), consequence);
 
-        private static DiagnosticResult Reason(int location, string module, string reason)
-            => Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, reason);
+        private static DiagnosticResult Reason(int location, string module, string reason, string consequence = DropoutInTraining)
+            => Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, reason, consequence);
 
         /// <summary>The 1-based line of the first occurrence of <paramref name="text"/>.</summary>
         private static int LineOf(string source, string text)
@@ -280,7 +283,7 @@ class C
         }
     }
 }",
-                new[] { Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode") },
+                new[] { Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining) },
                 @"using TorchSharp;
 using static TorchSharp.torch;
 
@@ -606,7 +609,7 @@ class C
         }
     }
 }",
-                new[] { Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode") },
+                new[] { Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining) },
                 @"using TorchSharp;
 using static TorchSharp.torch;
 
@@ -716,7 +719,7 @@ using (torch.no_grad())
                 CodeActionEquivalenceKey = Key,
             };
             test.ExpectedDiagnostics.Add(Created(0, "model", source));
-            test.ExpectedDiagnostics.Add(Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(1).WithArguments("head", "created at line " + LineOf(source, "var head")));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(1).WithArguments("head", "created at line " + LineOf(source, "var head"), DropoutInTraining));
             test.ExpectedDiagnostics.Add(Created(2, "model", source));
             return test.RunAsync();
         }
@@ -796,10 +799,10 @@ class B
         }
     }
 }");
-            test.ExpectedDiagnostics.Add(Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode"));
-            test.ExpectedDiagnostics.Add(Reason(1, "model", "received as parameter 'model', and no caller puts it in eval mode"));
-            test.ExpectedDiagnostics.Add(Reason(2, "net", "received as parameter 'net', and no caller puts it in eval mode"));
-            test.ExpectedDiagnostics.Add(Reason(3, "model", "received as parameter 'model', and no caller puts it in eval mode"));
+            test.ExpectedDiagnostics.Add(Reason(0, "model", "received as parameter 'model', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining));
+            test.ExpectedDiagnostics.Add(Reason(1, "model", "received as parameter 'model', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining));
+            test.ExpectedDiagnostics.Add(Reason(2, "net", "received as parameter 'net', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining));
+            test.ExpectedDiagnostics.Add(Reason(3, "model", "received as parameter 'model', and no caller puts it in eval mode", MissingEvalDiagnosticsTests.UnknownInTraining));
             return test.RunAsync();
         }
     }

@@ -47,8 +47,14 @@ class C
 " + members + @"
 }";
 
-        private static DiagnosticResult Expect(int location, string module, string why)
-            => Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, why);
+        /// <summary>What TORCH001 says stays in training behaviour for <c>Net</c> (a Dropout and a BatchNorm).</summary>
+        internal const string NetInTraining = "its Dropout stays active and its BatchNorm overwrites its running statistics";
+
+        /// <summary>What TORCH001 says for a module whose composition is not known.</summary>
+        internal const string UnknownInTraining = "any Dropout or BatchNorm it holds stays in training behaviour";
+
+        private static DiagnosticResult Expect(int location, string module, string why, string consequence = NetInTraining)
+            => Verify.Diagnostic(DiagnosticIds.MissingEval).WithLocation(location).WithArguments(module, why, consequence);
 
         [Fact]
         public Task CreatedAndUsedUnderNoGrad_Reports()
@@ -82,7 +88,7 @@ class C
         {
             return {|#0:pair.call(a, b)|};
         }
-    }"), Expect(0, "pair", "created at line 37"));
+    }"), Expect(0, "pair", "created at line 37", "its Dropout stays active"));
 
         [Fact]
         public Task SequentialWithDropout_Reports()
@@ -94,7 +100,7 @@ class C
         {
             return {|#0:model.call(x)|};
         }
-    }"), Expect(0, "model", "created at line 37"));
+    }"), Expect(0, "model", "created at line 37", "its Dropout stays active"));
 
         [Fact]
         public Task TrainCalledRightBeforeRegion_IsDeliberate()
@@ -243,7 +249,7 @@ class C
         {
             return {|#0:model.call(x)|};
         }
-    }"), Expect(0, "model", "received as parameter 'model', and no caller puts it in eval mode"));
+    }"), Expect(0, "model", "received as parameter 'model', and no caller puts it in eval mode", UnknownInTraining));
 
         [Fact]
         public Task ParameterWhoseCallersPassEval_IsSilent()
@@ -285,7 +291,7 @@ class C
     {
         var model = new Net();
         Run(model, x);
-    }"), Expect(0, "model", "created at line 52"));
+    }"), Expect(0, "model", "created at line 52", UnknownInTraining));
 
         [Fact]
         public Task EvalByHelperMethod_IsSilent()
@@ -697,7 +703,7 @@ using (torch.no_grad())
 ",
             };
             test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
-            test.ExpectedDiagnostics.Add(Expect(0, "model", "created at line 5"));
+            test.ExpectedDiagnostics.Add(Expect(0, "model", "created at line 5", "its Dropout stays active"));
             return test.RunAsync();
         }
 

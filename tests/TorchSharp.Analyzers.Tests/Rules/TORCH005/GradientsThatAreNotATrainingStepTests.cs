@@ -14,7 +14,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
     public class GradientsThatAreNotATrainingStepTests
     {
         private static DiagnosticResult Expect(int location, string module, string why)
-            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why);
+            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why, MissingTrainDiagnosticsTests.NetInEval);
 
         [Fact]
         public Task AdversarialProbeClearedBeforeTheStep_IsSilent()

@@ -14,8 +14,8 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
     {
         private const string Key = MissingTrainCodeFixProvider.InsertTrainKey;
 
-        private static DiagnosticResult Expect(int location, string module, string why)
-            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why);
+        private static DiagnosticResult Expect(int location, string module, string why, string consequence = MissingTrainDiagnosticsTests.NetInEval)
+            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why, consequence);
 
         [Fact]
         public Task EpochLoop_InsertsTrainAtTheTopOfTheLoopBody()

@@ -9,8 +9,11 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
     /// <summary>TORCH005 positives and negatives: training steps that may run with the module in eval mode.</summary>
     public class MissingTrainDiagnosticsTests
     {
-        private static DiagnosticResult Expect(int location, string module, string why)
-            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why);
+        /// <summary>What TORCH005 says is off for <c>Net</c> (a Dropout and a BatchNorm).</summary>
+        internal const string NetInEval = "its Dropout is off and its BatchNorm normalizes with frozen running statistics";
+
+        private static DiagnosticResult Expect(int location, string module, string why, string consequence = MissingTrainDiagnosticsTests.NetInEval)
+            => Verify.Diagnostic(DiagnosticIds.MissingTrain).WithLocation(location).WithArguments(module, why, consequence);
 
         [Fact]
         public Task EpochLoopValidatesAndNeverTrainsAgain_Reports()
@@ -376,6 +379,6 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
             optimizer.step();
             model.eval();
         }
-    }"), Expect(0, "model", "eval() in 'Fit' at line 44"));
+    }"), Expect(0, "model", "eval() in 'Fit' at line 44", "its BatchNorm normalizes with frozen running statistics"));
     }
 }
