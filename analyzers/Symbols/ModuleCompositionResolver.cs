@@ -544,7 +544,7 @@ namespace TorchSharp.Analyzers.Symbols
             if (map is null)
             {
                 var built = new Dictionary<ITypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
-                Collect(_compilation.Assembly.GlobalNamespace, built);
+                Collect(built);
                 map = built.ToDictionary(p => p.Key, p => p.Value.ToImmutableArray(), (IEqualityComparer<ITypeSymbol>)SymbolEqualityComparer.Default);
                 Interlocked.CompareExchange(ref _implementations, map, null);
             }
@@ -552,31 +552,23 @@ namespace TorchSharp.Analyzers.Symbols
             return map.TryGetValue(type.OriginalDefinition, out var implementations) ? implementations : ImmutableArray<INamedTypeSymbol>.Empty;
         }
 
-        private void Collect(INamespaceOrTypeSymbol container, Dictionary<ITypeSymbol, List<INamedTypeSymbol>> map)
+        private void Collect(Dictionary<ITypeSymbol, List<INamedTypeSymbol>> map)
         {
-            foreach (var member in container.GetMembers())
+            foreach (var type in ModuleClasses.Of(_compilation, _symbols))
             {
-                switch (member)
+                if (type.IsAbstract)
                 {
-                    case INamespaceSymbol ns:
-                        Collect(ns, map);
-                        break;
-                    case INamedTypeSymbol type:
-                        if (type.TypeKind == TypeKind.Class && !type.IsAbstract && _symbols.IsModule(type))
-                        {
-                            for (INamedTypeSymbol? current = type; current != null; current = current.BaseType)
-                            {
-                                Add(map, current.OriginalDefinition, type);
-                            }
+                    continue;
+                }
 
-                            foreach (var implemented in type.AllInterfaces)
-                            {
-                                Add(map, implemented.OriginalDefinition, type);
-                            }
-                        }
+                for (INamedTypeSymbol? current = type; current != null; current = current.BaseType)
+                {
+                    Add(map, current.OriginalDefinition, type);
+                }
 
-                        Collect(type, map);
-                        break;
+                foreach (var implemented in type.AllInterfaces)
+                {
+                    Add(map, implemented.OriginalDefinition, type);
                 }
             }
         }

@@ -138,7 +138,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 if (_holders is null)
                 {
                     var map = new Dictionary<INamedTypeSymbol, List<IFieldSymbol>>(SymbolEqualityComparer.Default);
-                    CollectHolders(_compilation.Assembly.GlobalNamespace, map);
+                    CollectHolders(map);
                     _holders = map;
                 }
 
@@ -146,39 +146,23 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
         }
 
-        private void CollectHolders(INamespaceOrTypeSymbol container, Dictionary<INamedTypeSymbol, List<IFieldSymbol>> map)
+        private void CollectHolders(Dictionary<INamedTypeSymbol, List<IFieldSymbol>> map)
         {
-            var members = container is INamespaceSymbol
-                ? container.GetMembers()
-                : ImmutableArray<ISymbol>.CastUp(container.GetTypeMembers());
-            foreach (var member in members)
+            foreach (var type in ModuleClasses.Of(_compilation, Symbols))
             {
-                switch (member)
+                foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
                 {
-                    case INamespaceSymbol ns:
-                        CollectHolders(ns, map);
-                        break;
-                    case INamedTypeSymbol type:
-                        if (type.TypeKind == TypeKind.Class && Symbols.IsModule(type))
+                    if (!field.IsConst
+                        && SubmoduleFieldKinds.Classify(Symbols, field.Type, out var element) != SubmoduleFieldKind.None
+                        && element is INamedTypeSymbol held && IsSource(held))
+                    {
+                        if (!map.TryGetValue(held.OriginalDefinition, out var list))
                         {
-                            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
-                            {
-                                if (!field.IsConst
-                                    && SubmoduleFieldKinds.Classify(Symbols, field.Type, out var element) != SubmoduleFieldKind.None
-                                    && element is INamedTypeSymbol held && IsSource(held))
-                                {
-                                    if (!map.TryGetValue(held.OriginalDefinition, out var list))
-                                    {
-                                        map[held.OriginalDefinition] = list = new List<IFieldSymbol>();
-                                    }
-
-                                    list.Add(field);
-                                }
-                            }
+                            map[held.OriginalDefinition] = list = new List<IFieldSymbol>();
                         }
 
-                        CollectHolders(type, map);
-                        break;
+                        list.Add(field);
+                    }
                 }
             }
         }
@@ -401,7 +385,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 if (_derived is null)
                 {
                     var map = new Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
-                    CollectDerived(_compilation.Assembly.GlobalNamespace, map);
+                    CollectDerived(map);
                     _derived = map.ToImmutableDictionary<KeyValuePair<INamedTypeSymbol, List<INamedTypeSymbol>>, INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>(
                         pair => pair.Key,
                         pair => pair.Value
@@ -416,35 +400,24 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
         }
 
-        private void CollectDerived(INamespaceOrTypeSymbol container, Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> map)
+        private void CollectDerived(Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> map)
         {
-            var members = container is INamespaceSymbol
-                ? container.GetMembers()
-                : ImmutableArray<ISymbol>.CastUp(container.GetTypeMembers());
-            foreach (var member in members)
+            foreach (var type in ModuleClasses.Of(_compilation, Symbols))
             {
-                switch (member)
+                if (type.IsAbstract)
                 {
-                    case INamespaceSymbol ns:
-                        CollectDerived(ns, map);
-                        break;
-                    case INamedTypeSymbol type:
-                        if (type.TypeKind == TypeKind.Class && !type.IsAbstract && Symbols.IsModule(type))
-                        {
-                            var depth = 0;
-                            for (var baseType = type.BaseType; baseType != null && IsSource(baseType) && depth < 32; baseType = baseType.BaseType, depth++)
-                            {
-                                if (!map.TryGetValue(baseType.OriginalDefinition, out var list))
-                                {
-                                    map[baseType.OriginalDefinition] = list = new List<INamedTypeSymbol>();
-                                }
+                    continue;
+                }
 
-                                list.Add(type);
-                            }
-                        }
+                var depth = 0;
+                for (var baseType = type.BaseType; baseType != null && IsSource(baseType) && depth < 32; baseType = baseType.BaseType, depth++)
+                {
+                    if (!map.TryGetValue(baseType.OriginalDefinition, out var list))
+                    {
+                        map[baseType.OriginalDefinition] = list = new List<INamedTypeSymbol>();
+                    }
 
-                        CollectDerived(type, map);
-                        break;
+                    list.Add(type);
                 }
             }
         }
