@@ -270,7 +270,9 @@ namespace TorchSharp.Analyzers.Symbols
                         if (part.Presence == Presence.Unknown && Written(field) is { } writes)
                         {
                             // A container or a base type: what the class's own code stores there, when all of it is in sight.
-                            part = writes.Aggregate(Answer.Absent, (joined, write) => joined.Join(AskValue(write, question, visiting)));
+                            part = IsContainer(field.Type)
+                                ? ContainerContents(field, writes, question, visiting)
+                                : writes.Aggregate(Answer.Absent, (joined, write) => joined.Join(AskValue(write, question, visiting)));
                         }
 
                         result = result.Join(part);
@@ -341,6 +343,123 @@ namespace TorchSharp.Analyzers.Symbols
             }
 
             return writes.Count == 0 ? null : writes;
+        }
+
+        private bool IsContainer(ITypeSymbol type) => _symbols.IsTorchSharp(type) && Containers.Contains(type.Name);
+
+        /// <summary>
+        /// What a private <c>ModuleList</c>/<c>ModuleDict</c>/<c>Sequential</c> field holds when its class's code is all that
+        /// fills it: the containers stored there (empty, or a <c>Sequential</c> of known layers) and every module given to
+        /// <c>Add</c>/<c>append</c>/<c>insert</c> on it (<c>layers.Add(new EncoderBlock(args))</c>). Unknown when the field is
+        /// visible to other code, or when the class uses it any other way that could add to it (handed to a method,
+        /// aliased, <c>extend</c>, an element assigned).
+        /// </summary>
+        private Answer ContainerContents(IFieldSymbol field, List<IOperation> stored, Question question, HashSet<ITypeSymbol> visiting)
+        {
+            var symbol = (ISymbol?)(field.AssociatedSymbol as IPropertySymbol) ?? field;
+            if (symbol.DeclaredAccessibility != Accessibility.Private)
+            {
+                return Answer.Unknown;
+            }
+
+            var result = Answer.Absent;
+            foreach (var value in stored)
+            {
+                // An empty container adds nothing itself; one created with modules holds them.
+                var created = value.SkipConversions();
+                var arguments = created switch
+                {
+                    IInvocationOperation call => call.Arguments,
+                    IObjectCreationOperation { Initializer: null } creation => creation.Arguments,
+                    _ => default,
+                };
+                var empty = !arguments.IsDefault && arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue
+                    || (a.ArgumentKind == ArgumentKind.ParamArray && a.Value is IArrayCreationOperation { Initializer: null or { ElementValues: { Length: 0 } } }));
+                result = result.Join(empty && IsContainer(created.Type!) ? Answer.Absent : AskValue(created, question, visiting));
+            }
+
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+#pragma warning disable RS1030 // The class's own declarations, already known to be in this compilation (Written checked).
+                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
+#pragma warning restore RS1030
+                foreach (var mention in reference.GetSyntax().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
+                {
+                    if (mention.Identifier.ValueText != symbol.Name)
+                    {
+                        continue;
+                    }
+
+                    switch (ContainerUse(mention, out var add))
+                    {
+                        case ContainerUseKind.Reads:
+                        case ContainerUseKind.Stores:
+                            continue;
+                        case ContainerUseKind.Adds when add != null && add.ArgumentList.Arguments.Count > 0
+                                                       && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(mention).Symbol, symbol)
+                                                       && model.GetOperation(add.ArgumentList.Arguments.Last().Expression) is { } added:
+                            result = result.Join(AskValue(added, question, visiting));
+                            continue;
+                        default:
+                            // The same name may be another symbol (a local, a parameter): only the field's own uses matter.
+                            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(mention).Symbol, symbol))
+                            {
+                                return Answer.Unknown;
+                            }
+
+                            continue;
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private enum ContainerUseKind
+        {
+            Other,
+            Reads,
+            Stores,
+            Adds,
+        }
+
+        private static readonly HashSet<string> ContainerAdds = new HashSet<string>(System.StringComparer.Ordinal) { "Add", "append", "insert" };
+
+        private static readonly HashSet<string> ContainerGrowsOtherwise = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "extend", "AddRange", "Insert", "register_module", "add_module", "Set", "Append",
+        };
+
+        /// <summary>How one mention of a container field uses it, read from the syntax around it.</summary>
+        private static ContainerUseKind ContainerUse(Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax mention, out Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax? add)
+        {
+            add = null;
+            SyntaxNode node = mention;
+            if (node.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax } qualified
+                && qualified.Name == mention)
+            {
+                node = qualified;
+            }
+
+            switch (node.Parent)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment when assignment.Left == node:
+                    return ContainerUseKind.Stores;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access when access.Expression == node:
+                    var name = access.Name.Identifier.ValueText;
+                    add = access.Parent as Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax;
+                    return ContainerAdds.Contains(name) && add != null ? ContainerUseKind.Adds
+                        : ContainerGrowsOtherwise.Contains(name) ? ContainerUseKind.Other
+                        : ContainerUseKind.Reads;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ElementAccessExpressionSyntax element when element.Expression == node:
+                    return element.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax elementAssignment && elementAssignment.Left == element
+                        ? ContainerUseKind.Other
+                        : ContainerUseKind.Reads;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop when loop.Expression == node:
+                    return ContainerUseKind.Reads;
+                default:
+                    return ContainerUseKind.Other;
+            }
         }
 
         /// <summary>A type declaration's field and property declarations with initializers and its assignments, by the name written.</summary>
