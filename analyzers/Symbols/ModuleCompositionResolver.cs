@@ -63,6 +63,7 @@ namespace TorchSharp.Analyzers.Symbols
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _modes = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, Answer> _parameters = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, Answer> _state = new ConcurrentDictionary<ITypeSymbol, Answer>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>> _writes = new ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>>();
         private Dictionary<ITypeSymbol, ImmutableArray<INamedTypeSymbol>>? _implementations;
 
@@ -72,11 +73,14 @@ namespace TorchSharp.Analyzers.Symbols
             _compilation = compilation;
         }
 
-        /// <summary>The two questions the resolver answers about a composition.</summary>
+        /// <summary>The questions the resolver answers about a composition.</summary>
         private enum Question
         {
             ModeDependence,
             Parameters,
+
+            /// <summary>Parameters or buffers (Tensor fields, <c>register_buffer</c>): what <c>to(..)</c> and <c>state_dict()</c> carry (TORCH008).</summary>
+            State,
         }
 
         /// <summary>The composition of a module whose static type is <paramref name="type"/>.</summary>
@@ -166,7 +170,7 @@ namespace TorchSharp.Analyzers.Symbols
                 return Answer.Unknown;
             }
 
-            var cache = question == Question.Parameters ? _parameters : _modes;
+            var cache = question == Question.Parameters ? _parameters : question == Question.State ? _state : _modes;
             if (cache.TryGetValue(type, out var known))
             {
                 return known;
@@ -195,7 +199,7 @@ namespace TorchSharp.Analyzers.Symbols
 
             if (IsTorchSharpModulesType(type))
             {
-                if (question == Question.Parameters)
+                if (question != Question.ModeDependence)
                 {
                     return Containers.Contains(type.Name) ? Answer.Unknown
                         : ParameterFreeLayers.Contains(type.Name) ? Answer.Absent
@@ -256,7 +260,7 @@ namespace TorchSharp.Analyzers.Symbols
                     break;
                 }
 
-                if (question == Question.Parameters && RegistersByName(current))
+                if (question != Question.ModeDependence && RegistersByName(current, buffers: question == Question.State))
                 {
                     result = result.Join(Answer.Unknown);
                 }
@@ -571,7 +575,7 @@ namespace TorchSharp.Analyzers.Symbols
         }
 
         /// <summary>
-        /// Whether what <paramref name="field"/> holds has neither parameters nor a mode-dependent layer, by its type or by
+        /// Whether what <paramref name="field"/> holds has no parameters, no buffers and no mode-dependent layer, by its type or by
         /// every value its class stores there (a factory of stateless activations): leaving it unregistered changes nothing.
         /// </summary>
         public bool HoldsOnlyStatelessLayers(IFieldSymbol field)
@@ -582,7 +586,7 @@ namespace TorchSharp.Analyzers.Symbols
                 return false;
             }
 
-            foreach (var question in new[] { Question.ModeDependence, Question.Parameters })
+            foreach (var question in new[] { Question.ModeDependence, Question.State })
             {
                 var visiting = NewVisiting();
                 var answer = ComposedOf(field.Type, question, visiting);
@@ -601,12 +605,12 @@ namespace TorchSharp.Analyzers.Symbols
         }
 
         // register_parameter / register_module add what no field shows.
-        private static bool RegistersByName(INamedTypeSymbol type)
+        private static bool RegistersByName(INamedTypeSymbol type, bool buffers)
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 var text = reference.SyntaxTree.GetText().ToString(reference.Span);
-                if (text.Contains("register_parameter") || text.Contains("register_module"))
+                if (text.Contains("register_parameter") || text.Contains("register_module") || (buffers && text.Contains("register_buffer")))
                 {
                     return true;
                 }
@@ -623,6 +627,12 @@ namespace TorchSharp.Analyzers.Symbols
                 return Ask(type, question, visiting);
             }
 
+            if (question == Question.State && IsTensorType(type))
+            {
+                // Registered as a parameter or a buffer: state that to(..) moves and state_dict() saves.
+                return Answer.Present(ModeDependentKinds.None);
+            }
+
             if (question == Question.Parameters && IsTensorType(type))
             {
                 // A Parameter field is a parameter; a Tensor field may require grad.
@@ -633,7 +643,7 @@ namespace TorchSharp.Analyzers.Symbols
             var element = type switch
             {
                 IArrayTypeSymbol array => array.ElementType,
-                INamedTypeSymbol { IsGenericType: true } generic => generic.TypeArguments.FirstOrDefault(t => _symbols.IsModule(t) || (question == Question.Parameters && IsTensorType(t))),
+                INamedTypeSymbol { IsGenericType: true } generic => generic.TypeArguments.FirstOrDefault(t => _symbols.IsModule(t) || (question != Question.ModeDependence && IsTensorType(t))),
                 _ => null,
             };
             return element is null ? Answer.Absent : ComposedOf(element, question, visiting);

@@ -103,6 +103,58 @@ class Mlp : nn.Module<Tensor, Tensor>
 }"), Unregistered(0, "_act", "Mlp", "assigned after RegisterComponents() at line 36"));
 
         [Fact]
+        public Task ParameterFreeModuleWithABuffer_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+class Rotary : nn.Module<Tensor, Tensor>
+{
+    public Rotary(int dim) : base(nameof(Rotary))
+    {
+        register_buffer(""inv_freq"", torch.arange(0, dim, 2).to(torch.float32), persistent: false);
+    }
+
+    public override Tensor forward(Tensor x) => x;
+}
+
+class Attention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _proj;
+    private readonly Rotary {|#0:_rotary|};
+
+    public Attention() : base(nameof(Attention))
+    {
+        _proj = nn.Linear(4, 4);
+        RegisterComponents();
+        _rotary = new Rotary(4);
+    }
+
+    public override Tensor forward(Tensor x) => _rotary.call(_proj.call(x));
+}"), Unregistered(0, "_rotary", "Attention", "assigned after RegisterComponents() at line 25"));
+
+        [Fact]
+        public Task ParameterFreeCustomModule_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+class Swish : nn.Module<Tensor, Tensor>
+{
+    public Swish() : base(nameof(Swish)) { }
+    public override Tensor forward(Tensor x) => x * torch.sigmoid(x);
+}
+
+class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _proj;
+    private readonly Swish _act;
+
+    public Block() : base(nameof(Block))
+    {
+        _proj = nn.Linear(4, 4);
+        RegisterComponents();
+        _act = new Swish();
+    }
+
+    public override Tensor forward(Tensor x) => _act.call(_proj.call(x));
+}"));
+
+        [Fact]
         public Task ValueFromAParameter_Reports()
             => Verify.VerifyAnalyzerAsync(Code(@"
 class Mlp : nn.Module<Tensor, Tensor>
