@@ -755,8 +755,9 @@ namespace TorchSharp.Analyzers.Symbols
                     .Where(o => o.Type != null && _symbols.IsModule(o.Type))
                     .Where(o => o is IInvocationOperation || o is IObjectCreationOperation || o is ILocalReferenceOperation || o is IFieldReferenceOperation || o is IParameterReferenceOperation || o is IPropertyReferenceOperation)
                     .ToList();
-                if (argument.Value.Type is IArrayTypeSymbol && modules.Count == 0 && !(argument.Value is IArrayCreationOperation))
+                if (!IsWrittenOut(argument.Value))
                 {
+                    // A list filled elsewhere (Sequential(modules) with a List<…> built by a helper), a LINQ query: not in sight.
                     return Answer.Unknown;
                 }
 
@@ -775,6 +776,21 @@ namespace TorchSharp.Analyzers.Symbols
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Whether a Sequential argument shows every module it passes: a module expression, a name, or a params array (or
+        /// collection expression) whose elements are module expressions or ("name", module) tuples.
+        /// </summary>
+        private bool IsWrittenOut(IOperation argument)
+        {
+            var value = argument.SkipConversions();
+            if (value.Type is null || value.Type.SpecialType == SpecialType.System_String || _symbols.IsModule(value.Type) || value is ITupleOperation)
+            {
+                return !(value is ITupleOperation tuple) || tuple.Elements.All(IsWrittenOut);
+            }
+
+            return value is IArrayCreationOperation { Initializer: var initializer } && (initializer is null || initializer.ElementValues.All(IsWrittenOut));
         }
 
         private enum Presence

@@ -265,6 +265,42 @@ class C
 }");
 
         [Fact]
+        public Task SequentialOfAListBuiltByAHelper_IsNotParameterFree_Reports()
+            => Verify.VerifyAnalyzerAsync(@"
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+class ResNetLike : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> _layers;
+
+    public ResNetLike() : base(nameof(ResNetLike))
+    {
+        var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
+        AddStage(modules, 4);
+        _layers = nn.Sequential(modules);
+        RegisterComponents();
+    }
+
+    private static void AddStage(List<(string, nn.Module<Tensor, Tensor>)> modules, int width)
+        => modules.Add((""fc"", nn.Linear(width, width)));
+
+    public override Tensor forward(Tensor x) => _layers.call(x);
+}
+
+class C
+{
+    Tensor Predict(float[] pixels)
+    {
+        var net = new ResNetLike();
+        net.eval();
+        var input = torch.tensor(pixels).unsqueeze(0);
+        return {|#0:net.forward(input)|};
+    }
+}", Expect(0, "net"));
+
+        [Fact]
         public Task HelperReturningSomethingElse_StillReports()
             => Verify.VerifyAnalyzerAsync(Code(@"
     static IDisposable Timer() => new System.IO.MemoryStream();
