@@ -126,9 +126,31 @@ namespace TorchSharp.Analyzers.Rules.Registration
                     return ContainerDestination(tupleArgument, model, depth, cancellationToken);
                 case ArgumentSyntax argument:
                     return ContainerDestination(argument, model, depth, cancellationToken);
+                case LambdaExpressionSyntax { ExpressionBody: { } body } lambda when body == node:
+                    // Enumerable.Range(0, n).Select(_ => new Block()) given to Sequential: every element is such a block.
+                    return QueryDestination(lambda, model, depth, cancellationToken);
                 default:
                     return null;
             }
+        }
+
+        /// <summary>Where the elements of <c>source.Select(lambda)</c> (optionally <c>.ToArray()</c>/<c>.ToList()</c>) go when the query is an argument.</summary>
+        private SyntaxNode? QueryDestination(LambdaExpressionSyntax lambda, SemanticModel model, int depth, CancellationToken cancellationToken)
+        {
+            if (!(lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax select } }
+                  && select.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Select" }))
+            {
+                return null;
+            }
+
+            ExpressionSyntax query = select;
+            while (query.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToArray" or "ToList" } materialized
+                   && materialized.Expression == query && materialized.Parent is InvocationExpressionSyntax call)
+            {
+                query = call;
+            }
+
+            return query.Parent is ArgumentSyntax argument ? ContainerDestination(argument, model, depth, cancellationToken) : null;
         }
 
         /// <summary>A fresh module given to a <c>Sequential</c>/<c>ModuleList</c>/<c>ModuleDict</c> being built: where that container is a root.</summary>

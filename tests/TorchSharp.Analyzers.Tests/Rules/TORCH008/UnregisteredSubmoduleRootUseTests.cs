@@ -388,6 +388,38 @@ class Net : nn.Module<Tensor, Tensor>
 }");
 
         [Fact]
+        public Task ElementsOfASequentialBuiltByAQuery_Reports()
+            => Reports(@"
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential _body;
+
+    public Net(int depth) : base(nameof(Net))
+    {
+        _body = nn.Sequential(System.Linq.Enumerable.Select(System.Linq.Enumerable.Range(0, depth), _ => new Block()));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _body.call(x);
+}");
+
+        [Fact]
+        public Task ElementsOfAModuleListBuiltByAQuery_AreSilent()
+            => Silent(@"
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Block> _blocks;
+
+    public Net(int depth) : base(nameof(Net))
+    {
+        _blocks = new ModuleList<Block>(System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(System.Linq.Enumerable.Range(0, depth), _ => new Block())));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _blocks[0].call(x);
+}");
+
+        [Fact]
         public Task AppendedToASequential_Reports()
             => Reports(@"
 class Net : nn.Module<Tensor, Tensor>
