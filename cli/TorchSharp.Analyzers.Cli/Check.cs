@@ -19,7 +19,22 @@ namespace TorchSharp.Analyzers.Cli
                     throw new UsageException("unknown rule id " + string.Join(", ", unknown) + " (the ids are TORCH001, TORCH002, ...)");
                 }
 
+                if (!options.Fix && (options.DryRun || options.Action is not null))
+                {
+                    throw new UsageException("--dry-run and --action only go with --fix");
+                }
+
+                if (options.Fix && (options.Format != OutputFormat.Text || options.OutputFile is not null))
+                {
+                    throw new UsageException("--fix writes a text summary to the console: --format and --output do not go with it");
+                }
+
                 var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
+                if (options.Fix)
+                {
+                    return FixCommand.Run(options, root, files, output, cancellationToken);
+                }
+
                 var result = LooseFolder.CheckAsync(root, files, cancellationToken).GetAwaiter().GetResult();
                 result = result with
                 {

@@ -19,5 +19,8 @@ namespace TorchSharp.Analyzers.Cli
         ImmutableHashSet<string> Rules,
         DiagnosticSeverity MinimumSeverity,
         ImmutableArray<string> Includes,
-        ImmutableArray<string> Excludes);
+        ImmutableArray<string> Excludes,
+        bool Fix = false,
+        bool DryRun = false,
+        string? Action = null);
 }

@@ -23,9 +23,13 @@ namespace TorchSharp.Analyzers.Cli
             var include = new Option<string[]>("--include") { Description = "Check only files matching these globs (relative to the folder; repeatable)", AllowMultipleArgumentsPerToken = true };
             var exclude = new Option<string[]>("--exclude") { Description = "Skip files matching these globs (relative to the folder; repeatable)", AllowMultipleArgumentsPerToken = true };
 
+            var fix = new Option<bool>("--fix") { Description = "Apply the code fixes of the selected findings (Fix All per document) and write the files" };
+            var dryRun = new Option<bool>("--dry-run") { Description = "With --fix: print the unified diff and write nothing" };
+            var action = new Option<string?>("--action") { Description = "With --fix: the equivalence key of the code action to apply (default: each provider's first)" };
+
             var check = new Command("check", "Check C# code with the TorchSharp analyzers without editing it")
             {
-                path, format, outputFile, rules, severity, include, exclude,
+                path, format, outputFile, rules, severity, include, exclude, fix, dryRun, action,
             };
             check.SetAction(parse =>
             {
@@ -36,7 +40,10 @@ namespace TorchSharp.Analyzers.Cli
                     (parse.GetValue(rules) ?? Array.Empty<string>()).Select(r => r.Trim().ToUpperInvariant()).ToImmutableHashSet(StringComparer.Ordinal),
                     parse.GetValue(severity) switch { "error" => DiagnosticSeverity.Error, "warning" => DiagnosticSeverity.Warning, _ => DiagnosticSeverity.Info },
                     (parse.GetValue(include) ?? Array.Empty<string>()).ToImmutableArray(),
-                    (parse.GetValue(exclude) ?? Array.Empty<string>()).ToImmutableArray());
+                    (parse.GetValue(exclude) ?? Array.Empty<string>()).ToImmutableArray(),
+                    parse.GetValue(fix),
+                    parse.GetValue(dryRun),
+                    parse.GetValue(action));
                 return Check.Run(options, output, error, colors, CancellationToken.None);
             });
 

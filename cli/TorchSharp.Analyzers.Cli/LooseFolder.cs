@@ -74,16 +74,7 @@ namespace TorchSharp.Analyzers.Cli
         /// <summary>Checks the files; findings are not yet filtered by rule or severity.</summary>
         public static async Task<CheckResult> CheckAsync(string root, ImmutableArray<string> files, CancellationToken cancellationToken)
         {
-            var directories = new SortedSet<string>(StringComparer.Ordinal) { root };
-            foreach (var file in files)
-            {
-                for (var directory = Path.GetDirectoryName(file); directory is not null && directory.Length > root.Length; directory = Path.GetDirectoryName(directory))
-                {
-                    directories.Add(directory);
-                }
-            }
-
-            var editorConfig = EditorConfigFiles.Load(root, directories);
+            var editorConfig = EditorConfigFor(root, files);
             var trees = files.Select(f => Parse(f, cancellationToken)).ToImmutableArray();
             var compilation = CreateCompilation(trees, editorConfig);
             var compilerErrors = compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
@@ -120,17 +111,37 @@ namespace TorchSharp.Analyzers.Cli
                 References.Source);
         }
 
+        /// <summary>The .editorconfig files of the root, of the folders of <paramref name="files"/> under it, and of its parents.</summary>
+        public static EditorConfigFiles EditorConfigFor(string root, ImmutableArray<string> files)
+        {
+            var directories = new SortedSet<string>(StringComparer.Ordinal) { root };
+            foreach (var file in files)
+            {
+                for (var directory = Path.GetDirectoryName(file); directory is not null && directory.Length > root.Length; directory = Path.GetDirectoryName(directory))
+                {
+                    directories.Add(directory);
+                }
+            }
+
+            return EditorConfigFiles.Load(root, directories);
+        }
+
         /// <summary>The ad-hoc compilation of <paramref name="trees"/>: an executable when a file has top-level statements.</summary>
         public static CSharpCompilation CreateCompilation(ImmutableArray<SyntaxTree> trees, EditorConfigFiles editorConfig)
         {
-            var topLevel = trees.Any(t => t.GetRoot() is CompilationUnitSyntax unit && unit.Members.OfType<GlobalStatementSyntax>().Any());
             var options = new CSharpCompilationOptions(
-                    topLevel ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
+                    OutputKindFor(trees),
                     nullableContextOptions: NullableContextOptions.Enable,
                     allowUnsafe: true)
                 .WithSyntaxTreeOptionsProvider(editorConfig.SeverityProvider);
             return CSharpCompilation.Create("TorchSharpAnalyzersCheck", trees, References.All, options);
         }
+
+        /// <summary>A console application when a file has top-level statements, a library otherwise.</summary>
+        public static OutputKind OutputKindFor(IEnumerable<SyntaxTree> trees)
+            => trees.Any(t => t.GetRoot() is CompilationUnitSyntax unit && unit.Members.OfType<GlobalStatementSyntax>().Any())
+                ? OutputKind.ConsoleApplication
+                : OutputKind.DynamicallyLinkedLibrary;
 
         /// <summary>Parses one file with its path, as a build does.</summary>
         public static SyntaxTree Parse(string file, CancellationToken cancellationToken)
