@@ -61,6 +61,20 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         [Fact]
+        public void Fix_WithAnAction_AppliesThatAction()
+        {
+            using var folder = CopyOfSample();
+            var evaluator = Path.Combine(folder.Path, "Evaluator.cs");
+
+            var defaultRun = CliRunner.Run("check", folder.Path, "--fix", "--dry-run", "--rule", "TORCH002");
+            CliRunner.Run("check", folder.Path, "--fix", "--rule", "TORCH002", "--action", TorchSharp.Analyzers.CodeFixes.MissingNoGradCodeFixProvider.UsingDeclarationKey);
+
+            Assert.Contains("+            using (torch.no_grad())", defaultRun.Output);
+            Assert.Contains("using var ", File.ReadAllText(evaluator));
+            Assert.DoesNotContain("using (torch.no_grad())", File.ReadAllText(evaluator));
+        }
+
+        [Fact]
         public void Fix_WithAnActionNoProviderOffers_ChangesNothing()
         {
             using var folder = CopyOfSample();
