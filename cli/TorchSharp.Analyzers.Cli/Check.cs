@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Collections.Immutable;
+using System.Threading;
+
+namespace TorchSharp.Analyzers.Cli
+{
+    /// <summary>The <c>check</c> command: resolve, compile, analyze, filter, report, exit code.</summary>
+    internal static class Check
+    {
+        public static int Run(CheckOptions options, TextWriter output, TextWriter error, bool colors, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var unknown = options.Rules.Where(r => !Product.IsOurs(r)).ToList();
+                if (unknown.Count > 0)
+                {
+                    throw new UsageException("unknown rule id " + string.Join(", ", unknown) + " (the ids are TORCH001, TORCH002, ...)");
+                }
+
+                if (!options.Fix && (options.DryRun || options.Action is not null))
+                {
+                    throw new UsageException("--dry-run and --action only go with --fix");
+                }
+
+                if (options.Fix && (options.Format != OutputFormat.Text || options.OutputFile is not null))
+                {
+                    throw new UsageException("--fix writes a text summary to the console: --format and --output do not go with it");
+                }
+
+                var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
+                if (options.Fix)
+                {
+                    return FixCommand.Run(options, root, files, output, cancellationToken);
+                }
+
+                var result = LooseFolder.CheckAsync(root, files, cancellationToken).GetAwaiter().GetResult();
+                result = result with
+                {
+                    Findings = result.Findings
+                        .Where(f => (options.Rules.IsEmpty || options.Rules.Contains(f.RuleId)) && f.Severity >= options.MinimumSeverity)
+                        .ToImmutableArray(),
+                    Rules = options.Rules.IsEmpty ? result.Rules : result.Rules.Where(r => options.Rules.Contains(r.Id)).ToImmutableArray(),
+                };
+
+                if (options.OutputFile is { } file)
+                {
+                    using (var writer = new StreamWriter(file, append: false))
+                    {
+                        Reports.Write(result, options.Format, writer, colors: false);
+                    }
+
+                    output.WriteLine(Reports.Summary(result) + " Report written to " + file + ".");
+                }
+                else
+                {
+                    Reports.Write(result, options.Format, output, colors && options.Format == OutputFormat.Text);
+                }
+
+                return result.Findings.IsEmpty ? ExitCodes.Clean : ExitCodes.Findings;
+            }
+            catch (UsageException exception)
+            {
+                error.WriteLine("error: " + exception.Message);
+                return ExitCodes.Error;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine("error: " + exception.Message);
+                return ExitCodes.Error;
+            }
+        }
+    }
+}

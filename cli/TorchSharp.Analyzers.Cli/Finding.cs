@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace TorchSharp.Analyzers.Cli
+{
+    /// <summary>One diagnostic of our analyzers, located relative to the checked root (1-based lines and columns).</summary>
+    internal sealed record Finding(
+        string RuleId,
+        DiagnosticSeverity Severity,
+        string Message,
+        string RelativePath,
+        int Line,
+        int Column,
+        int EndLine,
+        int EndColumn,
+        string HelpLink);
+
+    /// <summary>What one check found, with what it compiled.</summary>
+    internal sealed record CheckResult(
+        string Root,
+        int FileCount,
+        int CompilerErrors,
+        ImmutableArray<Finding> Findings,
+        ImmutableArray<DiagnosticDescriptor> Rules,
+        ImmutableArray<string> AnalyzerExceptions,
+        ImmutableArray<string> EditorConfigs,
+        string ReferenceSource);
+}

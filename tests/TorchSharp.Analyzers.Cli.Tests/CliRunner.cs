@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+
+namespace TorchSharp.Analyzers.Cli.Tests
+{
+    /// <summary>What one in-process run of the tool printed and returned.</summary>
+    internal sealed record CliRun(int ExitCode, string Output, string Error);
+
+    /// <summary>Runs the tool in-process through its entry point, with captured output.</summary>
+    internal static class CliRunner
+    {
+        public static CliRun Run(params string[] args)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var code = Program.Run(args, output, error, colors: false);
+            return new CliRun(code, output.ToString(), error.ToString());
+        }
+
+        /// <summary>The repository root (the folder holding Analyzers.sln), found from this source file.</summary>
+        public static string RepositoryRoot([CallerFilePath] string path = "")
+        {
+            for (var directory = Path.GetDirectoryName(path); directory is not null; directory = Path.GetDirectoryName(directory))
+            {
+                if (File.Exists(Path.Combine(directory, "Analyzers.sln")))
+                {
+                    return directory;
+                }
+            }
+
+            throw new InvalidOperationException("Analyzers.sln not found above " + path);
+        }
+
+        public static string Sample => Path.Combine(RepositoryRoot(), "samples", "TorchSharp.Analyzers.Sample");
+    }
+
+    /// <summary>A temporary folder of files, deleted at the end of the test.</summary>
+    internal sealed class TempFolder : IDisposable
+    {
+        public TempFolder()
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tsa-cli-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path);
+        }
+
+        public string Path { get; }
+
+        public string Write(string relativePath, string content)
+        {
+            var full = System.IO.Path.Combine(Path, relativePath);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+            return full;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
