@@ -15,7 +15,10 @@ namespace TorchSharp.Analyzers.Cli
         int EndColumn,
         string HelpLink);
 
-    /// <summary>What one check found, with what it compiled.</summary>
+    /// <summary>
+    /// What one check found, with what it compiled. <see cref="ImplicitUsingsProject"/>: the project file (relative
+    /// to the root) whose ImplicitUsings made the check add the SDK's implicit global usings, or null.
+    /// </summary>
     internal sealed record CheckResult(
         string Root,
         int FileCount,
@@ -24,5 +27,6 @@ namespace TorchSharp.Analyzers.Cli
         ImmutableArray<DiagnosticDescriptor> Rules,
         ImmutableArray<string> AnalyzerExceptions,
         ImmutableArray<string> EditorConfigs,
-        string ReferenceSource);
+        string ReferenceSource,
+        string? ImplicitUsingsProject = null);
 }

@@ -32,12 +32,22 @@ namespace TorchSharp.Analyzers.Cli
                 DocumentId.CreateNewId(projectId), Path.GetFileName(f), loader: TextLoader.From(TextAndVersion.Create(Read(f), VersionStamp.Default, f)), filePath: f)).ToList();
             var configs = editorConfigs.Select(f => DocumentInfo.Create(
                 DocumentId.CreateNewId(projectId), ".editorconfig", loader: TextLoader.From(TextAndVersion.Create(Read(f), VersionStamp.Default, f)), filePath: f)).ToList();
+
+            // The SDK's implicit global usings, as in a check; not in `documents`, so it is never fixed or written.
+            DocumentInfo? generated = null;
+            if (ImplicitUsings.EnablingProject(root) is not null)
+            {
+                var usings = ImplicitUsings.Tree(root);
+                generated = DocumentInfo.Create(
+                    DocumentId.CreateNewId(projectId), Path.GetFileName(usings.FilePath), loader: TextLoader.From(TextAndVersion.Create(usings.GetText(cancellationToken), VersionStamp.Default, usings.FilePath)), filePath: usings.FilePath, isGenerated: true);
+            }
+
             var project = ProjectInfo.Create(
                     projectId, VersionStamp.Default, "TorchSharpAnalyzersCheck", "TorchSharpAnalyzersCheck", LanguageNames.CSharp,
                     filePath: Path.Combine(root, "TorchSharpAnalyzersCheck.csproj"),
                     compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true),
                     parseOptions: LooseFolder.ParseOptions,
-                    documents: documents,
+                    documents: generated is null ? documents : documents.Append(generated),
                     metadataReferences: References.All)
                 .WithAnalyzerConfigDocuments(configs);
             var original = workspace.AddSolution(SolutionInfo.Create(SolutionId.CreateNewId(), VersionStamp.Default, projects: new[] { project }));

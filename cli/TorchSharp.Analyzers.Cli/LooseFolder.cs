@@ -76,6 +76,12 @@ namespace TorchSharp.Analyzers.Cli
         {
             var editorConfig = EditorConfigFor(root, files);
             var trees = files.Select(f => Parse(f, cancellationToken)).ToImmutableArray();
+            var implicitUsingsProject = ImplicitUsings.EnablingProject(root);
+            if (implicitUsingsProject is not null)
+            {
+                trees = trees.Add(ImplicitUsings.Tree(root));
+            }
+
             var compilation = CreateCompilation(trees, editorConfig);
             var compilerErrors = compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
 
@@ -108,7 +114,8 @@ namespace TorchSharp.Analyzers.Cli
                 rules,
                 exceptions.Concat(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage())).Distinct().ToImmutableArray(),
                 editorConfig.Paths,
-                References.Source);
+                References.Source,
+                implicitUsingsProject is null ? null : Relative(root, implicitUsingsProject));
         }
 
         /// <summary>The .editorconfig files of the root, of the folders of <paramref name="files"/> under it, and of its parents.</summary>
@@ -174,14 +181,17 @@ namespace TorchSharp.Analyzers.Cli
                 diagnostic.Descriptor.HelpLinkUri);
         }
 
-        private static IEnumerable<string> Enumerate(string root)
+        private static IEnumerable<string> Enumerate(string root) => EnumerateFiles(root, "*.cs");
+
+        /// <summary>The files matching <paramref name="pattern"/> under <paramref name="root"/>; bin, obj and hidden folders are skipped.</summary>
+        public static IEnumerable<string> EnumerateFiles(string root, string pattern)
         {
             var pending = new Stack<string>();
             pending.Push(root);
             while (pending.Count > 0)
             {
                 var directory = pending.Pop();
-                foreach (var file in Directory.EnumerateFiles(directory, "*.cs"))
+                foreach (var file in Directory.EnumerateFiles(directory, pattern))
                 {
                     yield return file;
                 }

@@ -91,7 +91,10 @@ namespace TorchSharp.Analyzers.Cli
             var errors = result.CompilerErrors == 0
                 ? "the code compiled without errors"
                 : $"the code had {Count(result.CompilerErrors, "compiler error")} (unresolved code limits what can be proven)";
-            return $"{findings}; {Count(result.FileCount, "C# file")} checked; {errors}.";
+            var usings = result.ImplicitUsingsProject is null
+                ? string.Empty
+                : $" {result.ImplicitUsingsProject} enables ImplicitUsings: the SDK's implicit global usings were added.";
+            return $"{findings}; {Count(result.FileCount, "C# file")} checked; {errors}.{usings}";
         }
 
         public static JsonObject Json(CheckResult result) => new()
@@ -100,6 +103,13 @@ namespace TorchSharp.Analyzers.Cli
             ["root"] = result.Root,
             ["files"] = result.FileCount,
             ["compilerErrors"] = result.CompilerErrors,
+            ["implicitUsings"] = result.ImplicitUsingsProject is null
+                ? null
+                : new JsonObject
+                {
+                    ["project"] = result.ImplicitUsingsProject,
+                    ["namespaces"] = new JsonArray(ImplicitUsings.SdkNamespaces.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
+                },
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject
             {
                 ["ruleId"] = f.RuleId,

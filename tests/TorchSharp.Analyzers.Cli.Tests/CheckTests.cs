@@ -109,6 +109,43 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         [Fact]
+        public void ImplicitUsings_EnabledByAProjectFileUnderTheFolder_AddsTheSdkGlobalUsings()
+        {
+            using var folder = new TempFolder();
+            folder.Write("src/Loose.csproj", Sources.ImplicitUsingsProject);
+            folder.Write("src/A.cs", Sources.MissingEvalWithoutUsings);
+
+            var run = CliRunner.Run("check", folder.Path);
+            var json = Json(CliRunner.Run("check", folder.Path, "--format", "json"), ExitCodes.Findings);
+
+            Assert.Contains("1 finding in 1 file; 1 C# file checked; the code compiled without errors. src/Loose.csproj enables ImplicitUsings: the SDK's implicit global usings were added.", run.Output);
+            Assert.Equal(1, (int)json["files"]!);
+            Assert.Equal(0, (int)json["compilerErrors"]!);
+            Assert.Equal("src/Loose.csproj", (string)json["implicitUsings"]!["project"]!);
+            Assert.Contains("System.Collections.Generic", json["implicitUsings"]!["namespaces"]!.AsArray().Select(n => (string)n!));
+            Assert.Equal("src/A.cs", (string)Assert.Single(json["findings"]!.AsArray())!["path"]!);
+        }
+
+        [Theory]
+        [InlineData(null)]
+        [InlineData("<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><ImplicitUsings>disable</ImplicitUsings></PropertyGroup></Project>")]
+        public void ImplicitUsings_WithoutAnEnablingProjectFile_TheMissingUsingsAreCompilerErrors(string? project)
+        {
+            using var folder = new TempFolder();
+            if (project is not null)
+            {
+                folder.Write("Loose.csproj", project);
+            }
+
+            folder.Write("A.cs", Sources.MissingEvalWithoutUsings);
+
+            var json = Json(CliRunner.Run("check", folder.Path, "--format", "json"), ExitCodes.Findings);
+
+            Assert.True((int)json["compilerErrors"]! >= 3, json.ToJsonString());
+            Assert.Null(json["implicitUsings"]);
+        }
+
+        [Fact]
         public void RuleFilter_KeepsOnlyTheNamedRules()
         {
             var json = Json(CliRunner.Run("check", CliRunner.Sample, "--format", "json", "--rule", "TORCH001", "--rule", "torch003"), ExitCodes.Findings);

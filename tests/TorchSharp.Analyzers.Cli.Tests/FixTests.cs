@@ -9,6 +9,23 @@ namespace TorchSharp.Analyzers.Cli.Tests
     public sealed class FixTests
     {
         [Fact]
+        public void Fix_WithImplicitUsings_FixesTheFile_WritesNoGeneratedFile()
+        {
+            using var folder = new TempFolder();
+            folder.Write("Loose.csproj", Sources.ImplicitUsingsProject);
+            folder.Write("A.cs", Sources.MissingEvalWithoutUsings);
+
+            var fix = CliRunner.Run("check", folder.Path, "--fix");
+            var after = CheckTests.Json(CliRunner.Run("check", folder.Path, "--format", "json"), ExitCodes.Clean);
+
+            Assert.True(fix.Error.Length == 0, fix.Error);
+            Assert.Contains("fixed A.cs (+", fix.Output);
+            Assert.EndsWith("1 file changed; no findings remain." + Environment.NewLine, fix.Output);
+            Assert.Equal(0, (int)after["compilerErrors"]!);
+            Assert.Equal(new[] { "A.cs", "Loose.csproj" }, Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+        }
+
+        [Fact]
         public void DryRun_PrintsTheDiff_WritesNothing()
         {
             using var folder = CopyOfSample();
