@@ -29,13 +29,27 @@ namespace TorchSharp.Analyzers.Cli
                     throw new UsageException("--fix writes a text summary to the console: --format and --output do not go with it");
                 }
 
-                var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
-                if (options.Fix)
+                CheckResult result;
+                if (File.Exists(options.Path) && MSBuildProjects.IsProjectOrSolution(options.Path))
                 {
-                    return FixCommand.Run(options, root, files, output, cancellationToken);
+                    if (options.Fix)
+                    {
+                        throw new UsageException($"--fix works on folders: run it on the folder of '{options.Path}' (torchsharp-analyzers check \"{Path.GetDirectoryName(Path.GetFullPath(options.Path))}\" --fix)");
+                    }
+
+                    result = MSBuildProjects.Check(options.Path, options.Includes, options.Excludes, cancellationToken);
+                }
+                else
+                {
+                    var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
+                    if (options.Fix)
+                    {
+                        return FixCommand.Run(options, root, files, output, cancellationToken);
+                    }
+
+                    result = LooseFolder.CheckAsync(root, files, cancellationToken).GetAwaiter().GetResult();
                 }
 
-                var result = LooseFolder.CheckAsync(root, files, cancellationToken).GetAwaiter().GetResult();
                 result = result with
                 {
                     Findings = result.Findings

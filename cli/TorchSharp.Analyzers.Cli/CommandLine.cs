@@ -13,7 +13,7 @@ namespace TorchSharp.Analyzers.Cli
     {
         public static int Invoke(string[] args, TextWriter output, TextWriter error, bool colors)
         {
-            var path = new Argument<string>("path") { Description = "A folder (every *.cs under it, bin/obj skipped) or one .cs file" };
+            var path = new Argument<string>("path") { Description = "A .csproj, .sln or .slnx (loaded with MSBuild; restore first), a folder (every *.cs under it, bin/obj skipped) or one .cs file" };
             var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
             format.AcceptOnlyFromAmong("text", "json", "sarif");
             var outputFile = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of the console" };

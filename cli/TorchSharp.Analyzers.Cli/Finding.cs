@@ -28,5 +28,12 @@ namespace TorchSharp.Analyzers.Cli
         ImmutableArray<string> AnalyzerExceptions,
         ImmutableArray<string> EditorConfigs,
         string ReferenceSource,
-        string? ImplicitUsingsProject = null);
+        string? ImplicitUsingsProject = null)
+    {
+        /// <summary>The loaded projects of a .csproj/.sln/.slnx check, with their compiler errors; empty for a folder.</summary>
+        public ImmutableArray<ProjectSummary> Projects { get; init; } = ImmutableArray<ProjectSummary>.Empty;
+
+        /// <summary>Why projects (or parts of them) failed to load, as MSBuildWorkspace reported it.</summary>
+        public ImmutableArray<string> LoadFailures { get; init; } = ImmutableArray<string>.Empty;
+    }
 }

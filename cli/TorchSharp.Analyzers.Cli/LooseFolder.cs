@@ -32,11 +32,6 @@ namespace TorchSharp.Analyzers.Cli
             if (File.Exists(full))
             {
                 var extension = Path.GetExtension(full).ToLowerInvariant();
-                if (extension is ".csproj" or ".sln" or ".slnx")
-                {
-                    throw new UsageException($"'{path}' is a project or solution: opening those through MSBuild is not implemented yet; check its folder instead: torchsharp-analyzers check \"{Path.GetDirectoryName(full)}\"");
-                }
-
                 if (extension != ".cs")
                 {
                     throw new UsageException($"'{path}' is not a C# file (.cs) or a folder");
@@ -166,7 +161,8 @@ namespace TorchSharp.Analyzers.Cli
         public static string Relative(string root, string file)
             => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
 
-        private static Finding ToFinding(string root, Diagnostic diagnostic)
+        /// <summary>One of our diagnostics as a finding located relative to <paramref name="root"/>.</summary>
+        public static Finding ToFinding(string root, Diagnostic diagnostic)
         {
             var span = diagnostic.Location.GetLineSpan();
             return new Finding(

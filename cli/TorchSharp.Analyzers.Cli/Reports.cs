@@ -76,6 +76,16 @@ namespace TorchSharp.Analyzers.Cli
                 console.Write(table);
             }
 
+            foreach (var project in result.Projects)
+            {
+                writer.WriteLine($"project {project.RelativePath}: {(project.CompilerErrors == 0 ? "no compiler errors" : Count(project.CompilerErrors, "compiler error"))}");
+            }
+
+            foreach (var failure in result.LoadFailures)
+            {
+                writer.WriteLine("load problem: " + failure);
+            }
+
             writer.WriteLine(Summary(result));
             foreach (var exception in result.AnalyzerExceptions)
             {
@@ -94,7 +104,8 @@ namespace TorchSharp.Analyzers.Cli
             var usings = result.ImplicitUsingsProject is null
                 ? string.Empty
                 : $" {result.ImplicitUsingsProject} enables ImplicitUsings: the SDK's implicit global usings were added.";
-            return $"{findings}; {Count(result.FileCount, "C# file")} checked; {errors}.{usings}";
+            var projects = result.Projects.IsEmpty ? string.Empty : " in " + Count(result.Projects.Length, "project");
+            return $"{findings}; {Count(result.FileCount, "C# file")} checked{projects}; {errors}.{usings}";
         }
 
         public static JsonObject Json(CheckResult result) => new()
@@ -110,6 +121,13 @@ namespace TorchSharp.Analyzers.Cli
                     ["project"] = result.ImplicitUsingsProject,
                     ["namespaces"] = new JsonArray(ImplicitUsings.SdkNamespaces.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
                 },
+            ["projects"] = new JsonArray(result.Projects.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = p.Name,
+                ["path"] = p.RelativePath,
+                ["compilerErrors"] = p.CompilerErrors,
+            }).ToArray()),
+            ["loadFailures"] = new JsonArray(result.LoadFailures.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject
             {
                 ["ruleId"] = f.RuleId,

@@ -31,11 +31,19 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         [Fact]
-        public void ProjectFile_IsNotSupportedYet_AndSaysWhatToDo()
+        public void ProjectFile_ThatMSBuildCannotRead_SaysWhy()
+        {
+            using var folder = new TempFolder();
+            var project = folder.Write("App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup>");
+            AssertUsageError(CliRunner.Run("check", project), "no C# project of 'App.csproj' could be loaded: ");
+        }
+
+        [Fact]
+        public void Fix_OnAProject_IsRefused_AndSaysWhatToDo()
         {
             using var folder = new TempFolder();
             var project = folder.Write("App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
-            AssertUsageError(CliRunner.Run("check", project), "check its folder instead");
+            AssertUsageError(CliRunner.Run("check", project, "--fix"), "--fix works on folders");
         }
 
         [Fact]

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Build.Locator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.MSBuild;
+
+namespace TorchSharp.Analyzers.Cli
+{
+    /// <summary>The compiler errors of one loaded project (its path relative to the checked root).</summary>
+    internal sealed record ProjectSummary(string Name, string RelativePath, int CompilerErrors);
+
+    /// <summary>
+    /// Checks a <c>.csproj</c>, <c>.sln</c> or <c>.slnx</c> through MSBuildWorkspace, with the MSBuild of the installed
+    /// .NET SDK (Microsoft.Build.Locator). Restore is the user's: each project is compiled with the references its
+    /// design-time build resolves. A project that fails to load is reported with its reason, and the others are checked.
+    /// </summary>
+    internal static class MSBuildProjects
+    {
+        private static readonly object RegistrationLock = new();
+
+        private static readonly object LoadLock = new();
+
+        private static string? msbuildPath;
+
+        public static bool IsProjectOrSolution(string path)
+            => Path.GetExtension(path).ToLowerInvariant() is ".csproj" or ".sln" or ".slnx";
+
+        /// <summary>Registers the SDK's MSBuild once per process; must run before any MSBuild type is loaded.</summary>
+        public static void RegisterMSBuild()
+        {
+            lock (RegistrationLock)
+            {
+                if (MSBuildLocator.IsRegistered && msbuildPath is not null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    msbuildPath = MSBuildLocator.RegisterDefaults().MSBuildPath;
+                }
+                catch (InvalidOperationException exception)
+                {
+                    throw new UsageException("no .NET SDK found to load projects with (" + exception.Message + "); check the folder instead");
+                }
+            }
+        }
+
+        /// <summary>Checks the projects <paramref name="path"/> names; findings are not yet filtered by rule or severity.</summary>
+        public static CheckResult Check(string path, ImmutableArray<string> includes, ImmutableArray<string> excludes, CancellationToken cancellationToken)
+        {
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full))
+            {
+                throw new UsageException($"'{path}' does not exist");
+            }
+
+            RegisterMSBuild();
+
+            // MSBuild evaluates and builds through process-wide state: one workspace at a time (tests run checks in parallel).
+            lock (LoadLock)
+            {
+                return CheckAsync(full, includes, excludes, cancellationToken).GetAwaiter().GetResult();
+            }
+        }
+
+        // Not inlined into Check: MSBuild types must not be loaded before the locator has registered the SDK.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static async Task<CheckResult> CheckAsync(string full, ImmutableArray<string> includes, ImmutableArray<string> excludes, CancellationToken cancellationToken)
+        {
+            var root = Path.GetDirectoryName(full)!;
+            var failures = new ConcurrentQueue<string>();
+            using var workspace = MSBuildWorkspace.Create();
+            workspace.WorkspaceFailed += (_, e) =>
+            {
+                if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure)
+                {
+                    failures.Enqueue(e.Diagnostic.Message);
+                }
+            };
+
+            Solution solution;
+            try
+            {
+                solution = Path.GetExtension(full).Equals(".csproj", StringComparison.OrdinalIgnoreCase)
+                    ? (await workspace.OpenProjectAsync(full, cancellationToken: cancellationToken).ConfigureAwait(false)).Solution
+                    : await workspace.OpenSolutionAsync(full, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                throw new UsageException($"'{Path.GetFileName(full)}' could not be loaded: {exception.Message}");
+            }
+
+            // A project that MSBuild failed to evaluate is still in the solution, empty: it is left out (its failure names it).
+            var projects = solution.Projects
+                .Where(p => p.Language == LanguageNames.CSharp && !failures.Any(f => p.FilePath is not null && f.Contains(p.FilePath, StringComparison.Ordinal)))
+                .ToList();
+            if (projects.Count == 0)
+            {
+                throw new UsageException($"no C# project of '{Path.GetFileName(full)}' could be loaded" +
+                                         (failures.IsEmpty ? string.Empty : ": " + string.Join("; ", failures.Distinct())));
+            }
+
+            foreach (var project in projects.Where(p => p.FilePath is not null).GroupBy(p => p.FilePath!).Select(g => g.First()))
+            {
+                if (!File.Exists(Path.Combine(Path.GetDirectoryName(project.FilePath!)!, "obj", "project.assets.json")))
+                {
+                    failures.Enqueue($"{LooseFolder.Relative(root, project.FilePath!)} looks not restored (no obj/project.assets.json): its package references are missing; run dotnet restore first");
+                }
+            }
+
+            var includeGlobs = includes.Select(p => new Glob(p)).ToList();
+            var excludeGlobs = excludes.Select(p => new Glob(p)).ToList();
+            bool Selected(string relative)
+                => (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
+
+            var analyzers = Product.CreateAnalyzers();
+            var exceptions = new ConcurrentQueue<string>();
+            var findings = new List<Finding>();
+            var summaries = new List<ProjectSummary>();
+            var files = new SortedSet<string>(StringComparer.Ordinal);
+            var editorConfigs = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var project in projects)
+            {
+                var compilation = await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+                if (compilation is null)
+                {
+                    failures.Enqueue($"{project.Name}: no compilation");
+                    continue;
+                }
+
+                summaries.Add(new ProjectSummary(
+                    project.Name,
+                    LooseFolder.Relative(root, project.FilePath ?? project.Name),
+                    compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error)));
+                foreach (var document in project.Documents.Where(d => d.FilePath is not null && !IsUnderBuildOutput(d.FilePath)))
+                {
+                    var relative = LooseFolder.Relative(root, document.FilePath!);
+                    if (Selected(relative))
+                    {
+                        files.Add(relative);
+                    }
+                }
+
+                foreach (var config in project.AnalyzerConfigDocuments.Where(d => d.FilePath is not null))
+                {
+                    editorConfigs.Add(config.FilePath!);
+                }
+
+                var options = new CompilationWithAnalyzersOptions(
+                    project.AnalyzerOptions,
+                    onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue(analyzer.GetType().Name + ": " + exception.Message),
+                    concurrentAnalysis: true,
+                    logAnalyzerExecutionTime: false,
+                    reportSuppressedDiagnostics: false);
+                var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+                findings.AddRange(diagnostics
+                    .Where(d => Product.IsOurs(d.Id) && d.Location.IsInSource)
+                    .Select(d => LooseFolder.ToFinding(root, d))
+                    .Where(f => Selected(f.RelativePath)));
+                foreach (var failure in diagnostics.Where(d => d.Id == "AD0001"))
+                {
+                    exceptions.Enqueue(failure.GetMessage());
+                }
+            }
+
+            var rules = analyzers.SelectMany(a => a.SupportedDiagnostics)
+                .Where(d => Product.IsOurs(d.Id))
+                .GroupBy(d => d.Id, StringComparer.Ordinal)
+                .Select(g => g.First())
+                .OrderBy(d => d.Id, StringComparer.Ordinal)
+                .ToImmutableArray();
+            return new CheckResult(
+                root,
+                files.Count,
+                summaries.Sum(s => s.CompilerErrors),
+                findings
+                    .Distinct() // a multi-targeted project is loaded once per target framework
+                    .OrderBy(f => f.RelativePath, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+                    .ToImmutableArray(),
+                rules,
+                exceptions.Distinct().ToImmutableArray(),
+                editorConfigs.ToImmutableArray(),
+                "the projects' own references, resolved by the MSBuild in " + msbuildPath)
+            {
+                Projects = summaries.OrderBy(s => s.RelativePath, StringComparer.Ordinal).ToImmutableArray(),
+                LoadFailures = failures.Distinct().ToImmutableArray(),
+            };
+        }
+
+        private static bool IsUnderBuildOutput(string path)
+            => path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(s => s is "obj" or "bin");
+    }
+}
