@@ -67,10 +67,10 @@ namespace TorchSharp.Analyzers.Symbols
         private readonly ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>> _writes = new ConcurrentDictionary<SyntaxNode, Dictionary<string, List<SyntaxNode>>>();
         private Dictionary<ITypeSymbol, ImmutableArray<INamedTypeSymbol>>? _implementations;
 
-        public ModuleCompositionResolver(TorchSymbols symbols, Compilation compilation)
+        public ModuleCompositionResolver(TorchSymbols symbols)
         {
             _symbols = symbols;
-            _compilation = compilation;
+            _compilation = symbols.Compilation;
         }
 
         /// <summary>The questions the resolver answers about a composition.</summary>

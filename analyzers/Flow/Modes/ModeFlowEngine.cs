@@ -34,7 +34,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Exhaustive = exhaustive;
             _compilation = compilation;
             Symbols = symbols;
-            Composition = new ModuleCompositionResolver(symbols, compilation);
+            Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
         }
 

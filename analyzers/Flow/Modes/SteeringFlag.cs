@@ -104,7 +104,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var bestUses = 2;
             foreach (var pair in uses)
             {
-                if (pair.Value > bestUses && IsUnchanged(pair.Key, graph.OriginalOperation))
+                if (pair.Value > bestUses && (pair.Key is IParameterSymbol ? VariableWrites.NeverWritten(graph.OriginalOperation, pair.Key) : VariableWrites.OnlyValue(graph.OriginalOperation, pair.Key) != null))
                 {
                     best = pair.Key;
                     bestUses = pair.Value;
@@ -141,38 +141,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private static bool? ConstantOf(IOperation operation)
             => operation.SkipConversions().ConstantValue is { HasValue: true, Value: bool value } ? value : (bool?)null;
-
-        /// <summary>
-        /// Whether the body (lambdas included) never writes <paramref name="flag"/> after its declaration: a parameter is never
-        /// assigned; a local has an initializer and no other write (no assignment, no ref/out argument, no deconstruction).
-        /// </summary>
-        private static bool IsUnchanged(ISymbol flag, IOperation body)
-        {
-            var initialised = flag is IParameterSymbol;
-            foreach (var operation in body.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag):
-                        initialised = declarator.GetVariableInitializer() != null;
-                        break;
-                    case IAssignmentOperation assignment when Refers(assignment.Target, flag):
-                    case IIncrementOrDecrementOperation increment when Refers(increment.Target, flag):
-                    case IArgumentOperation { Parameter: { RefKind: not RefKind.None and not RefKind.In } } argument when Refers(argument.Value, flag):
-                        return false;
-                    case IDeconstructionAssignmentOperation deconstruction when deconstruction.Target.Descendants().Any(t => Refers(t, flag)):
-                        return false;
-                }
-            }
-
-            return initialised;
-        }
-
-        private static bool Refers(IOperation operation, ISymbol flag) => operation switch
-        {
-            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, flag),
-            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, flag),
-            _ => false,
-        };
     }
 }

@@ -127,24 +127,8 @@ namespace TorchSharp.Analyzers.Rules.Training
                 return false;
             }
 
-            IOperation? created = null;
-            var writes = 0;
-            foreach (var operation in graph.OriginalOperation.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                        created = declarator.GetVariableInitializer()?.Value;
-                        writes++;
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                        created = assignment.Value;
-                        writes++;
-                        break;
-                }
-            }
-
-            if (writes != 1 || created is null || !symbols.IsOptimizerCreation(created.SkipConversions()))
+            var created = VariableWrites.OnlyValue(graph.OriginalOperation, reference.Local);
+            if (created is null || !symbols.IsOptimizerCreation(created.SkipConversions()))
             {
                 return false;
             }
