@@ -9,8 +9,13 @@ namespace TorchSharp.Analyzers.Cli
     /// <summary>The <c>check</c> command: resolve, compile, analyze, filter, report, exit code.</summary>
     internal static class Check
     {
-        public static int Run(CheckOptions options, TextWriter output, TextWriter error, bool colors, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs one check. <paramref name="progress"/> receives the stages and items while the check runs (the console's
+        /// display on a terminal; nothing when null); the report is written after the work is done.
+        /// </summary>
+        public static int Run(CheckOptions options, TextWriter output, TextWriter error, bool colors, CancellationToken cancellationToken, ProgressDisplay? progress = null)
         {
+            progress ??= ProgressDisplay.None;
             try
             {
                 var unknown = options.Rules.Where(r => !Product.IsOurs(r)).ToList();
@@ -34,20 +39,20 @@ namespace TorchSharp.Analyzers.Cli
                 {
                     if (options.Fix)
                     {
-                        throw new UsageException($"--fix works on folders: run it on the folder of '{options.Path}' (torchsharp-analyzers check \"{Path.GetDirectoryName(Path.GetFullPath(options.Path))}\" --fix)");
+                        return FixCommand.Report(progress.Run(p => FixCommand.FixProjects(options, p, cancellationToken)), options, output);
                     }
 
-                    result = MSBuildProjects.Check(options.Path, options.Includes, options.Excludes, cancellationToken);
+                    result = progress.Run(p => MSBuildProjects.Check(options.Path, options.Includes, options.Excludes, p, cancellationToken));
                 }
                 else
                 {
                     var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
                     if (options.Fix)
                     {
-                        return FixCommand.Run(options, root, files, output, cancellationToken);
+                        return FixCommand.Report(progress.Run(p => FixCommand.FixFolder(options, root, files, p, cancellationToken)), options, output);
                     }
 
-                    result = LooseFolder.CheckAsync(root, files, cancellationToken).GetAwaiter().GetResult();
+                    result = progress.Run(p => LooseFolder.CheckAsync(root, files, p, cancellationToken).GetAwaiter().GetResult());
                 }
 
                 result = result with

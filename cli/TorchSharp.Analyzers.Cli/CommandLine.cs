@@ -11,7 +11,7 @@ namespace TorchSharp.Analyzers.Cli
     /// <summary>The command line: <c>torchsharp-analyzers check &lt;path&gt; [options]</c> (docs/cli.md).</summary>
     internal static class CommandLine
     {
-        public static int Invoke(string[] args, TextWriter output, TextWriter error, bool colors)
+        public static int Invoke(string[] args, TextWriter output, TextWriter error, bool colors, ProgressDisplay progress)
         {
             var path = new Argument<string>("path") { Description = "A .csproj, .sln or .slnx (loaded with MSBuild; restore first), a folder (every *.cs under it, bin/obj skipped) or one .cs file" };
             var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
@@ -44,7 +44,7 @@ namespace TorchSharp.Analyzers.Cli
                     parse.GetValue(fix),
                     parse.GetValue(dryRun),
                     parse.GetValue(action));
-                return Check.Run(options, output, error, colors, CancellationToken.None);
+                return Check.Run(options, output, error, colors, CancellationToken.None, progress);
             });
 
             var root = new RootCommand("torchsharp-analyzers: the TorchSharp analyzers on any C# code, without editing it") { check };

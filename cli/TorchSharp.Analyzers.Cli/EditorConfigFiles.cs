@@ -11,8 +11,9 @@ namespace TorchSharp.Analyzers.Cli
 {
     /// <summary>
     /// The <c>.editorconfig</c> files that apply to a checked folder, as a build reads them: every one inside the
-    /// folder, and those of its parent folders up to the first that says <c>root = true</c>. They give the
-    /// analyzers their options and the compilation its per-file severities.
+    /// folder, and those of its parent folders up to the first that says <c>root = true</c>; and every
+    /// <c>.globalconfig</c> inside the folder or above it. They give the analyzers their options and the compilation
+    /// its per-file severities.
     /// </summary>
     internal sealed class EditorConfigFiles
     {
@@ -61,6 +62,20 @@ namespace TorchSharp.Analyzers.Cli
                         break;
                     }
                 }
+            }
+
+            // The SDK also hands the compiler every `.globalconfig` of the compiled files' folders and of all folders
+            // above them (DiscoverGlobalAnalyzerConfigFiles); such a file is global by its name, and `root` does not stop it.
+            var globalDirectories = directoriesUnderRoot.ToList();
+            for (var parent = Directory.GetParent(root); parent is not null; parent = parent.Parent)
+            {
+                globalDirectories.Add(parent.FullName);
+            }
+
+            foreach (var file in globalDirectories.Select(d => Path.Combine(d, ".globalconfig")).Distinct(StringComparer.Ordinal).Where(File.Exists))
+            {
+                configs.Add(AnalyzerConfig.Parse(File.ReadAllText(file), file));
+                paths.Add(file);
             }
 
             return new EditorConfigFiles(AnalyzerConfigSet.Create(configs), paths.OrderBy(p => p, StringComparer.Ordinal).ToImmutableArray());

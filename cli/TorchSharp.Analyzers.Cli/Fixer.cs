@@ -17,58 +17,28 @@ namespace TorchSharp.Analyzers.Cli
     internal sealed record FixedFile(string Path, string RelativePath, SourceText Before, SourceText After);
 
     /// <summary>
-    /// <c>--fix</c>: the loose files in an <see cref="AdhocWorkspace"/> (with the folder's .editorconfig files as
-    /// analyzer config documents), then, provider by provider and document by document, the provider's Fix All over
-    /// the document for one action (the first the provider offers, or the one <c>--action</c> names).
+    /// <c>--fix</c> on a solution (the loose files of a folder, or projects MSBuild loaded): provider by provider and
+    /// document by document, the provider's Fix All over the document for one action (the first the provider offers,
+    /// or the one <c>--action</c> names).
     /// </summary>
     internal static class Fixer
     {
         public static async Task<(ImmutableArray<FixedFile> Files, Solution Fixed)> FixAsync(
-            string root, ImmutableArray<string> files, ImmutableArray<string> editorConfigs, Func<Diagnostic, bool> selected, string? action, CancellationToken cancellationToken)
+            Solution solution, ImmutableArray<DocumentId> documents, string root, Func<Diagnostic, bool> selected, string? action, ICheckProgress progress, CancellationToken cancellationToken)
         {
-            var workspace = new AdhocWorkspace();
-            var projectId = ProjectId.CreateNewId();
-            var documents = files.Select(f => DocumentInfo.Create(
-                DocumentId.CreateNewId(projectId), Path.GetFileName(f), loader: TextLoader.From(TextAndVersion.Create(Read(f), VersionStamp.Default, f)), filePath: f)).ToList();
-            var configs = editorConfigs.Select(f => DocumentInfo.Create(
-                DocumentId.CreateNewId(projectId), ".editorconfig", loader: TextLoader.From(TextAndVersion.Create(Read(f), VersionStamp.Default, f)), filePath: f)).ToList();
-
-            // The SDK's implicit global usings, as in a check; not in `documents`, so it is never fixed or written.
-            DocumentInfo? generated = null;
-            if (ImplicitUsings.EnablingProject(root) is not null)
-            {
-                var usings = ImplicitUsings.Tree(root);
-                generated = DocumentInfo.Create(
-                    DocumentId.CreateNewId(projectId), Path.GetFileName(usings.FilePath), loader: TextLoader.From(TextAndVersion.Create(usings.GetText(cancellationToken), VersionStamp.Default, usings.FilePath)), filePath: usings.FilePath, isGenerated: true);
-            }
-
-            var project = ProjectInfo.Create(
-                    projectId, VersionStamp.Default, "TorchSharpAnalyzersCheck", "TorchSharpAnalyzersCheck", LanguageNames.CSharp,
-                    filePath: Path.Combine(root, "TorchSharpAnalyzersCheck.csproj"),
-                    compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true),
-                    parseOptions: LooseFolder.ParseOptions,
-                    documents: generated is null ? documents : documents.Append(generated),
-                    metadataReferences: References.All)
-                .WithAnalyzerConfigDocuments(configs);
-            var original = workspace.AddSolution(SolutionInfo.Create(SolutionId.CreateNewId(), VersionStamp.Default, projects: new[] { project }));
-            var solution = await WithOutputKindAsync(original, projectId, cancellationToken).ConfigureAwait(false);
-            original = solution;
-
+            var original = solution;
             var diagnostics = new AnalyzerDiagnostics(selected);
-            foreach (var provider in Product.CreateCodeFixProviders())
+            var providers = Product.CreateCodeFixProviders().Where(p => p.GetFixAllProvider() is not null).ToList();
+            progress.Stage("Fixing", providers.Count * documents.Length);
+            foreach (var provider in providers)
             {
-                var fixAll = provider.GetFixAllProvider();
-                if (fixAll is null)
+                var fixAll = provider.GetFixAllProvider()!;
+                foreach (var documentId in documents)
                 {
-                    continue;
-                }
-
-                foreach (var documentId in documents.Select(d => d.Id))
-                {
+                    progress.Item(LooseFolder.Relative(root, original.GetDocument(documentId)!.FilePath!));
                     var document = solution.GetDocument(documentId)!;
-                    var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
                     var fixable = (await diagnostics.AnalyzeAsync(document.Project, cancellationToken).ConfigureAwait(false))
-                        .Where(d => d.Location.SourceTree == tree && provider.FixableDiagnosticIds.Contains(d.Id))
+                        .Where(d => IsIn(d, document) && provider.FixableDiagnosticIds.Contains(d.Id))
                         .ToList();
                     if (fixable.Count == 0)
                     {
@@ -100,7 +70,7 @@ namespace TorchSharp.Analyzers.Cli
             }
 
             var changed = ImmutableArray.CreateBuilder<FixedFile>();
-            foreach (var documentId in documents.Select(d => d.Id))
+            foreach (var documentId in documents)
             {
                 var before = await original.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false);
                 var after = await solution.GetDocument(documentId)!.GetTextAsync(cancellationToken).ConfigureAwait(false);
@@ -114,9 +84,26 @@ namespace TorchSharp.Analyzers.Cli
             return (changed.ToImmutable(), solution);
         }
 
-        /// <summary>Our selected diagnostics of the fixed project, as a check of the written files would report them.</summary>
-        public static async Task<ImmutableArray<Diagnostic>> RemainingAsync(Solution solution, Func<Diagnostic, bool> selected, CancellationToken cancellationToken)
-            => await new AnalyzerDiagnostics(selected).AnalyzeAsync(solution.Projects.Single(), cancellationToken).ConfigureAwait(false);
+        /// <summary>
+        /// Our selected diagnostics in <paramref name="documents"/> of the fixed solution, as a check of the written files
+        /// would report them (a file compiled into several projects, e.g. multi-targeted, counted once).
+        /// </summary>
+        public static async Task<ImmutableArray<Diagnostic>> RemainingAsync(Solution solution, ImmutableArray<DocumentId> documents, Func<Diagnostic, bool> selected, CancellationToken cancellationToken)
+        {
+            var analysis = new AnalyzerDiagnostics(selected);
+            var paths = documents.Select(d => solution.GetDocument(d)!.FilePath).ToImmutableHashSet(StringComparer.Ordinal);
+            var remaining = new List<Diagnostic>();
+            foreach (var projectId in documents.Select(d => d.ProjectId).Distinct())
+            {
+                remaining.AddRange((await analysis.AnalyzeAsync(solution.GetProject(projectId)!, cancellationToken).ConfigureAwait(false))
+                    .Where(d => d.Location.SourceTree?.FilePath is { } path && paths.Contains(path)));
+            }
+
+            return remaining
+                .GroupBy(d => (d.Id, d.Location.SourceTree!.FilePath, d.Location.SourceSpan))
+                .Select(g => g.First())
+                .ToImmutableArray();
+        }
 
         /// <summary>
         /// Writes the fixed files, keeping each file's encoding. A read-only file (even for a user who could write it)
@@ -146,18 +133,9 @@ namespace TorchSharp.Analyzers.Cli
             }
         }
 
-        private static async Task<Solution> WithOutputKindAsync(Solution solution, ProjectId projectId, CancellationToken cancellationToken)
-        {
-            var project = solution.GetProject(projectId)!;
-            var trees = new List<SyntaxTree>();
-            foreach (var document in project.Documents)
-            {
-                trees.Add((await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false))!);
-            }
-
-            var kind = LooseFolder.OutputKindFor(trees);
-            return solution.WithProjectCompilationOptions(projectId, project.CompilationOptions!.WithOutputKind(kind));
-        }
+        /// <summary>By path: a project analyzed once serves the later snapshots of its unchanged documents.</summary>
+        private static bool IsIn(Diagnostic diagnostic, Document document)
+            => string.Equals(diagnostic.Location.SourceTree?.FilePath, document.FilePath, StringComparison.Ordinal);
 
         private static async Task<string?> EquivalenceKeyAsync(CodeFixProvider provider, Document document, List<Diagnostic> fixable, string? action, CancellationToken cancellationToken)
         {
@@ -175,20 +153,39 @@ namespace TorchSharp.Analyzers.Cli
             return null;
         }
 
-        private static SourceText Read(string file)
-        {
-            using var stream = File.OpenRead(file);
-            return SourceText.From(stream);
-        }
-
-        /// <summary>Fresh analyzers over a project, with the project's .editorconfig options; only our selected diagnostics.</summary>
+        /// <summary>
+        /// Fresh analyzers over a project, with the project's .editorconfig options; only our selected diagnostics. A
+        /// project is analyzed again only when it or a project it depends on changed (its dependent version).
+        /// </summary>
         private sealed class AnalyzerDiagnostics : FixAllContext.DiagnosticProvider
         {
             private readonly Func<Diagnostic, bool> selected;
 
+            private readonly Dictionary<(ProjectId, VersionStamp), ImmutableArray<Diagnostic>> analyzed = new();
+
             public AnalyzerDiagnostics(Func<Diagnostic, bool> selected) => this.selected = selected;
 
             public async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Project project, CancellationToken cancellationToken)
+            {
+                var key = (project.Id, await project.GetDependentVersionAsync(cancellationToken).ConfigureAwait(false));
+                lock (analyzed)
+                {
+                    if (analyzed.TryGetValue(key, out var known))
+                    {
+                        return known;
+                    }
+                }
+
+                var diagnostics = await AnalyzeFreshAsync(project, cancellationToken).ConfigureAwait(false);
+                lock (analyzed)
+                {
+                    analyzed[key] = diagnostics;
+                }
+
+                return diagnostics;
+            }
+
+            private async Task<ImmutableArray<Diagnostic>> AnalyzeFreshAsync(Project project, CancellationToken cancellationToken)
             {
                 var compilation = (await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
                 var options = new CompilationWithAnalyzersOptions(project.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false);
@@ -201,8 +198,7 @@ namespace TorchSharp.Analyzers.Cli
 
             public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
             {
-                var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
-                return (await AnalyzeAsync(document.Project, cancellationToken).ConfigureAwait(false)).Where(d => d.Location.SourceTree == tree);
+                return (await AnalyzeAsync(document.Project, cancellationToken).ConfigureAwait(false)).Where(d => IsIn(d, document));
             }
 
             public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)

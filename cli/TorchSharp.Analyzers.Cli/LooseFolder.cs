@@ -67,16 +67,22 @@ namespace TorchSharp.Analyzers.Cli
         }
 
         /// <summary>Checks the files; findings are not yet filtered by rule or severity.</summary>
-        public static async Task<CheckResult> CheckAsync(string root, ImmutableArray<string> files, CancellationToken cancellationToken)
+        public static async Task<CheckResult> CheckAsync(string root, ImmutableArray<string> files, ICheckProgress progress, CancellationToken cancellationToken)
         {
             var editorConfig = EditorConfigFor(root, files);
-            var trees = files.Select(f => Parse(f, cancellationToken)).ToImmutableArray();
+            progress.Stage("Parsing", files.Length);
+            var trees = files.Select(f =>
+            {
+                progress.Item(Relative(root, f));
+                return Parse(f, cancellationToken);
+            }).ToImmutableArray();
             var implicitUsingsProject = ImplicitUsings.EnablingProject(root);
             if (implicitUsingsProject is not null)
             {
                 trees = trees.Add(ImplicitUsings.Tree(root));
             }
 
+            progress.Stage($"Compiling and analyzing {files.Length} file{(files.Length == 1 ? string.Empty : "s")}", 0);
             var compilation = CreateCompilation(trees, editorConfig);
             var compilerErrors = compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
 

@@ -18,6 +18,12 @@ namespace TorchSharp.Analyzers.Cli
     internal sealed record ProjectSummary(string Name, string RelativePath, int CompilerErrors);
 
     /// <summary>
+    /// The C# projects of a loaded solution (or of a project and its references) that MSBuild could evaluate, the folder
+    /// of the opened file, and why others (or parts of them) failed to load.
+    /// </summary>
+    internal sealed record LoadedProjects(string Root, Solution Solution, ImmutableArray<Project> Projects, ConcurrentQueue<string> Failures);
+
+    /// <summary>
     /// Checks a <c>.csproj</c>, <c>.sln</c> or <c>.slnx</c> through MSBuildWorkspace, with the MSBuild of the installed
     /// .NET SDK (Microsoft.Build.Locator). Restore is the user's: each project is compiled with the references its
     /// design-time build resolves. A project that fails to load is reported with its reason, and the others are checked.
@@ -55,7 +61,14 @@ namespace TorchSharp.Analyzers.Cli
         }
 
         /// <summary>Checks the projects <paramref name="path"/> names; findings are not yet filtered by rule or severity.</summary>
-        public static CheckResult Check(string path, ImmutableArray<string> includes, ImmutableArray<string> excludes, CancellationToken cancellationToken)
+        public static CheckResult Check(string path, ImmutableArray<string> includes, ImmutableArray<string> excludes, ICheckProgress progress, CancellationToken cancellationToken)
+            => Use(path, progress, loaded => CheckAsync(loaded, includes, excludes, progress, cancellationToken), cancellationToken);
+
+        /// <summary>
+        /// Opens the projects <paramref name="path"/> names and hands them to <paramref name="use"/>, which must be done
+        /// with the solution when its task ends: the workspace is disposed then.
+        /// </summary>
+        public static T Use<T>(string path, ICheckProgress progress, Func<LoadedProjects, Task<T>> use, CancellationToken cancellationToken)
         {
             var full = Path.GetFullPath(path);
             if (!File.Exists(full))
@@ -68,13 +81,25 @@ namespace TorchSharp.Analyzers.Cli
             // MSBuild evaluates and builds through process-wide state: one workspace at a time (tests run checks in parallel).
             lock (LoadLock)
             {
-                return CheckAsync(full, includes, excludes, cancellationToken).GetAwaiter().GetResult();
+                return UseAsync(full, progress, use, cancellationToken).GetAwaiter().GetResult();
             }
         }
 
-        // Not inlined into Check: MSBuild types must not be loaded before the locator has registered the SDK.
+        /// <summary>The C# documents of the loaded projects that a fix may change: real files, once each, selected by the globs.</summary>
+        public static ImmutableArray<DocumentId> FixableDocuments(LoadedProjects loaded, ImmutableArray<string> includes, ImmutableArray<string> excludes)
+        {
+            var selected = Selection(includes, excludes);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            return loaded.Projects
+                .SelectMany(p => p.Documents)
+                .Where(d => d.FilePath is not null && !IsUnderBuildOutput(d.FilePath) && selected(LooseFolder.Relative(loaded.Root, d.FilePath)) && seen.Add(d.FilePath))
+                .Select(d => d.Id)
+                .ToImmutableArray();
+        }
+
+        // Not inlined into Use: MSBuild types must not be loaded before the locator has registered the SDK.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static async Task<CheckResult> CheckAsync(string full, ImmutableArray<string> includes, ImmutableArray<string> excludes, CancellationToken cancellationToken)
+        private static async Task<T> UseAsync<T>(string full, ICheckProgress progress, Func<LoadedProjects, Task<T>> use, CancellationToken cancellationToken)
         {
             var root = Path.GetDirectoryName(full)!;
             var failures = new ConcurrentQueue<string>();
@@ -87,12 +112,14 @@ namespace TorchSharp.Analyzers.Cli
                 }
             };
 
+            progress.Stage("Loading " + Path.GetFileName(full), 0);
+            var loadProgress = new LoadProgress(progress);
             Solution solution;
             try
             {
                 solution = Path.GetExtension(full).Equals(".csproj", StringComparison.OrdinalIgnoreCase)
-                    ? (await workspace.OpenProjectAsync(full, cancellationToken: cancellationToken).ConfigureAwait(false)).Solution
-                    : await workspace.OpenSolutionAsync(full, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    ? (await workspace.OpenProjectAsync(full, loadProgress, cancellationToken: cancellationToken).ConfigureAwait(false)).Solution
+                    : await workspace.OpenSolutionAsync(full, loadProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -102,8 +129,8 @@ namespace TorchSharp.Analyzers.Cli
             // A project that MSBuild failed to evaluate is still in the solution, empty: it is left out (its failure names it).
             var projects = solution.Projects
                 .Where(p => p.Language == LanguageNames.CSharp && !failures.Any(f => p.FilePath is not null && f.Contains(p.FilePath, StringComparison.Ordinal)))
-                .ToList();
-            if (projects.Count == 0)
+                .ToImmutableArray();
+            if (projects.IsEmpty)
             {
                 throw new UsageException($"no C# project of '{Path.GetFileName(full)}' could be loaded" +
                                          (failures.IsEmpty ? string.Empty : ": " + string.Join("; ", failures.Distinct())));
@@ -117,19 +144,30 @@ namespace TorchSharp.Analyzers.Cli
                 }
             }
 
+            return await use(new LoadedProjects(root, solution, projects, failures)).ConfigureAwait(false);
+        }
+
+        private static Func<string, bool> Selection(ImmutableArray<string> includes, ImmutableArray<string> excludes)
+        {
             var includeGlobs = includes.Select(p => new Glob(p)).ToList();
             var excludeGlobs = excludes.Select(p => new Glob(p)).ToList();
-            bool Selected(string relative)
-                => (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
+            return relative => (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
+        }
 
+        private static async Task<CheckResult> CheckAsync(LoadedProjects loaded, ImmutableArray<string> includes, ImmutableArray<string> excludes, ICheckProgress progress, CancellationToken cancellationToken)
+        {
+            var (root, _, projects, failures) = loaded;
+            var selected = Selection(includes, excludes);
             var analyzers = Product.CreateAnalyzers();
             var exceptions = new ConcurrentQueue<string>();
             var findings = new List<Finding>();
             var summaries = new List<ProjectSummary>();
             var files = new SortedSet<string>(StringComparer.Ordinal);
             var editorConfigs = new SortedSet<string>(StringComparer.Ordinal);
+            progress.Stage("Analyzing", projects.Length);
             foreach (var project in projects)
             {
+                progress.Item(project.Name);
                 var compilation = await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
                 if (compilation is null)
                 {
@@ -144,7 +182,7 @@ namespace TorchSharp.Analyzers.Cli
                 foreach (var document in project.Documents.Where(d => d.FilePath is not null && !IsUnderBuildOutput(d.FilePath)))
                 {
                     var relative = LooseFolder.Relative(root, document.FilePath!);
-                    if (Selected(relative))
+                    if (selected(relative))
                     {
                         files.Add(relative);
                     }
@@ -165,7 +203,7 @@ namespace TorchSharp.Analyzers.Cli
                 findings.AddRange(diagnostics
                     .Where(d => Product.IsOurs(d.Id) && d.Location.IsInSource)
                     .Select(d => LooseFolder.ToFinding(root, d))
-                    .Where(f => Selected(f.RelativePath)));
+                    .Where(f => selected(f.RelativePath)));
                 foreach (var failure in diagnostics.Where(d => d.Id == "AD0001"))
                 {
                     exceptions.Enqueue(failure.GetMessage());
@@ -196,7 +234,19 @@ namespace TorchSharp.Analyzers.Cli
             };
         }
 
+        /// <summary>MSBuildWorkspace's load steps (evaluate, build, resolve references) as items of the loading stage.</summary>
+        private sealed class LoadProgress : IProgress<ProjectLoadProgress>
+        {
+            private readonly ICheckProgress progress;
+
+            public LoadProgress(ICheckProgress progress) => this.progress = progress;
+
+            public void Report(ProjectLoadProgress value)
+                => progress.Item($"{Path.GetFileName(value.FilePath)} ({value.Operation.ToString().ToLowerInvariant()}{(value.TargetFramework is null ? string.Empty : ", " + value.TargetFramework)})");
+        }
+
         private static bool IsUnderBuildOutput(string path)
             => path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(s => s is "obj" or "bin");
     }
 }
+

@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using Xunit;
 
 namespace TorchSharp.Analyzers.Cli.Tests
@@ -39,11 +40,12 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         [Fact]
-        public void Fix_OnAProject_IsRefused_AndSaysWhatToDo()
+        public void Fix_OnAProjectThatDoesNotLoad_SaysWhy_AndWritesNothing()
         {
             using var folder = new TempFolder();
-            var project = folder.Write("App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
-            AssertUsageError(CliRunner.Run("check", project, "--fix"), "--fix works on folders");
+            var project = folder.Write("App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup>");
+            AssertUsageError(CliRunner.Run("check", project, "--fix"), "no C# project of 'App.csproj' could be loaded: ");
+            Assert.Equal(new[] { "App.csproj" }, Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName).ToArray());
         }
 
         [Fact]

@@ -96,6 +96,34 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         [Fact]
+        public void GlobalConfig_InTheFolderOrAbove_AppliesAsInABuild_AlsoUnderFix()
+        {
+            using var folder = new TempFolder();
+            folder.Write("repo/src/A.cs", Sources.MissingEval);
+            // Above the checked folder, with no is_global line: a build finds it by its name.
+            folder.Write(".globalconfig", "dotnet_diagnostic.TORCH001.severity = none\n");
+            var checkedFolder = Path.Combine(folder.Path, "repo");
+
+            var check = CliRunner.Run("check", checkedFolder, "--format", "json");
+            var fix = CliRunner.Run("check", checkedFolder, "--fix", "--dry-run");
+
+            Assert.Empty(Json(check, ExitCodes.Clean)["findings"]!.AsArray());
+            Assert.StartsWith("0 files would change; no findings remain.", fix.Output);
+        }
+
+        [Fact]
+        public void GlobalConfig_RaisesTheSeverity()
+        {
+            using var folder = new TempFolder();
+            folder.Write("A.cs", Sources.MissingEval);
+            folder.Write(".globalconfig", "is_global = true\ndotnet_diagnostic.TORCH001.severity = error\n");
+
+            var json = Json(CliRunner.Run("check", folder.Path, "--format", "json", "--severity", "error"), ExitCodes.Findings);
+
+            Assert.Equal("error", (string)Assert.Single(json["findings"]!.AsArray())!["severity"]!);
+        }
+
+        [Fact]
         public void CompilerErrors_AreCounted()
         {
             using var folder = new TempFolder();
