@@ -19,6 +19,7 @@ namespace TorchSharp.Analyzers.PackageTests
     /// that installs it — `dotnet build` warns TORCH006 at the discarded `torch.no_grad()`, `-warnaserror`
     /// fails the build, and `dotnet format analyzers` applies the code fix so the next build is clean.
     /// </summary>
+    [Collection(PackingCollection.Name)]
     public sealed class PackageEndToEndTests : IClassFixture<PackedPackageFixture>
     {
         private const string DiagnosticId = "TORCH006";
