@@ -108,7 +108,7 @@ namespace TorchSharp.Analyzers.Cli
             {
                 if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure)
                 {
-                    failures.Enqueue(e.Diagnostic.Message);
+                    failures.Enqueue(Explain(root, e.Diagnostic.Message));
                 }
             };
 
@@ -146,6 +146,20 @@ namespace TorchSharp.Analyzers.Cli
 
             return await use(new LoadedProjects(root, solution, projects, failures)).ConfigureAwait(false);
         }
+
+        /// <summary>
+        /// MSBuildWorkspace's words for a load failure, except for an F# or VB project of the solution, which it cannot
+        /// open: that one is said plainly ("Lib/Lib.fsproj skipped: not a C# project").
+        /// </summary>
+        private static string Explain(string root, string message)
+        {
+            var match = NotAssociated.Match(message);
+            return match.Success ? LooseFolder.Relative(root, match.Groups[1].Value) + " skipped: not a C# project" : message;
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex NotAssociated = new(
+            "^Cannot open project '([^']+)' because the file extension '[^']+' is not associated with a language",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private static Func<string, bool> Selection(ImmutableArray<string> includes, ImmutableArray<string> excludes)
         {

@@ -153,5 +153,20 @@ namespace App
             Assert.Contains(failures, f => f.Contains(Path.Combine(folder.Path, "Bad", "Bad.csproj"), StringComparison.Ordinal) && f.Contains("could not be loaded", StringComparison.Ordinal));
             Assert.Contains("Plain/Plain.csproj looks not restored (no obj/project.assets.json): its package references are missing; run dotnet restore first", failures);
         }
+
+        [Fact]
+        public void Solution_WithAnFSharpProject_SaysItIsSkipped_AndChecksTheCSharpOnes()
+        {
+            using var folder = new TempFolder();
+            folder.Write("Fs/Fs.fsproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n");
+            folder.Write("Plain/Plain.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n");
+            folder.Write("Plain/Plain.cs", "namespace Plain { public static class P { public static int One() => 1; } }");
+            var slnx = folder.Write("Mixed.slnx", "<Solution>\n  <Project Path=\"Fs/Fs.fsproj\" />\n  <Project Path=\"Plain/Plain.csproj\" />\n</Solution>\n");
+
+            var json = CheckTests.Json(CliRunner.Run("check", slnx, "--format", "json"), ExitCodes.Clean);
+
+            Assert.Equal("Plain/Plain.csproj", (string)Assert.Single(json["projects"]!.AsArray())!["path"]!);
+            Assert.Contains("Fs/Fs.fsproj skipped: not a C# project", json["loadFailures"]!.AsArray().Select(f => (string)f!));
+        }
     }
 }
