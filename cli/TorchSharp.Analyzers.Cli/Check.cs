@@ -34,27 +34,30 @@ namespace TorchSharp.Analyzers.Cli
                     throw new UsageException("--fix writes a text summary to the console: --format and --output do not go with it");
                 }
 
+                var target = FolderTarget.Resolve(options.Path, options.Loose);
                 CheckResult result;
-                if (File.Exists(options.Path) && MSBuildProjects.IsProjectOrSolution(options.Path))
+                if (target.IsProjects)
                 {
+                    var projectOptions = options with { Path = target.Path };
                     if (options.Fix)
                     {
-                        return FixCommand.Report(progress.Run(p => FixCommand.FixProjects(options, p, cancellationToken)), options, output);
+                        return FixCommand.Report(progress.Run(p => FixCommand.FixProjects(projectOptions, p, cancellationToken)) with { Note = target.Note }, options, output);
                     }
 
-                    result = progress.Run(p => MSBuildProjects.Check(options.Path, options.Includes, options.Excludes, p, cancellationToken));
+                    result = progress.Run(p => MSBuildProjects.Check(target.Path, options.Includes, options.Excludes, p, cancellationToken));
                 }
                 else
                 {
                     var (root, files) = LooseFolder.Resolve(options.Path, options.Includes, options.Excludes);
                     if (options.Fix)
                     {
-                        return FixCommand.Report(progress.Run(p => FixCommand.FixFolder(options, root, files, p, cancellationToken)), options, output);
+                        return FixCommand.Report(progress.Run(p => FixCommand.FixFolder(options, root, files, p, cancellationToken)) with { Note = target.Note }, options, output);
                     }
 
                     result = progress.Run(p => LooseFolder.CheckAsync(root, files, p, cancellationToken).GetAwaiter().GetResult());
                 }
 
+                result = result with { Note = target.Note };
                 result = result with
                 {
                     Findings = result.Findings

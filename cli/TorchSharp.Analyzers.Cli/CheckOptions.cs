@@ -22,5 +22,6 @@ namespace TorchSharp.Analyzers.Cli
         ImmutableArray<string> Excludes,
         bool Fix = false,
         bool DryRun = false,
-        string? Action = null);
+        string? Action = null,
+        bool Loose = false);
 }

@@ -13,7 +13,7 @@ namespace TorchSharp.Analyzers.Cli
     {
         public static int Invoke(string[] args, TextWriter output, TextWriter error, bool colors, ProgressDisplay progress)
         {
-            var path = new Argument<string>("path") { Description = "A .csproj, .sln or .slnx (loaded with MSBuild; restore first), a folder (every *.cs under it, bin/obj skipped) or one .cs file" };
+            var path = new Argument<string>("path") { Description = "A .csproj, .sln or .slnx (loaded with MSBuild; restore first), a folder (its one restored solution or project at the top, else every *.cs under it, bin/obj skipped) or one .cs file" };
             var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
             format.AcceptOnlyFromAmong("text", "json", "sarif");
             var outputFile = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of the console" };
@@ -25,11 +25,12 @@ namespace TorchSharp.Analyzers.Cli
 
             var fix = new Option<bool>("--fix") { Description = "Apply the code fixes of the selected findings (Fix All per document) and write the files" };
             var dryRun = new Option<bool>("--dry-run") { Description = "With --fix: print the unified diff and write nothing" };
+            var loose = new Option<bool>("--loose") { Description = "Check a folder's files as loose files even when the folder holds a restored solution or project" };
             var action = new Option<string?>("--action") { Description = "With --fix: the equivalence key of the code action to apply (default: each provider's first)" };
 
             var check = new Command("check", "Check C# code with the TorchSharp analyzers without editing it")
             {
-                path, format, outputFile, rules, severity, include, exclude, fix, dryRun, action,
+                path, format, outputFile, rules, severity, include, exclude, loose, fix, dryRun, action,
             };
             check.SetAction(parse =>
             {
@@ -43,7 +44,8 @@ namespace TorchSharp.Analyzers.Cli
                     (parse.GetValue(exclude) ?? Array.Empty<string>()).ToImmutableArray(),
                     parse.GetValue(fix),
                     parse.GetValue(dryRun),
-                    parse.GetValue(action));
+                    parse.GetValue(action),
+                    parse.GetValue(loose));
                 return Check.Run(options, output, error, colors, CancellationToken.None, progress);
             });
 

@@ -33,6 +33,9 @@ namespace TorchSharp.Analyzers.Cli
         /// <summary>The loaded projects of a .csproj/.sln/.slnx check, with their compiler errors; empty for a folder.</summary>
         public ImmutableArray<ProjectSummary> Projects { get; init; } = ImmutableArray<ProjectSummary>.Empty;
 
+        /// <summary>How a folder was checked when that is not obvious (its solution loaded with MSBuild, or not and why); null otherwise.</summary>
+        public string? Note { get; init; }
+
         /// <summary>Why projects (or parts of them) failed to load, as MSBuildWorkspace reported it.</summary>
         public ImmutableArray<string> LoadFailures { get; init; } = ImmutableArray<string>.Empty;
     }

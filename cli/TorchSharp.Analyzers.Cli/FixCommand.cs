@@ -11,7 +11,11 @@ using Microsoft.CodeAnalysis;
 namespace TorchSharp.Analyzers.Cli
 {
     /// <summary>What <c>--fix</c> did: the files it changes, the selected findings left in them, the projects' load problems.</summary>
-    internal sealed record FixOutcome(ImmutableArray<FixedFile> Changed, ImmutableArray<Diagnostic> Remaining, ImmutableArray<string> LoadFailures);
+    internal sealed record FixOutcome(ImmutableArray<FixedFile> Changed, ImmutableArray<Diagnostic> Remaining, ImmutableArray<string> LoadFailures)
+    {
+        /// <summary>How a folder was fixed when that is not obvious (see <see cref="CheckResult.Note"/>).</summary>
+        public string? Note { get; init; }
+    }
 
     /// <summary><c>check --fix [--dry-run] [--action KEY]</c>: fix, print a summary or the diff, exit as a check of the result.</summary>
     internal static class FixCommand
@@ -53,6 +57,11 @@ namespace TorchSharp.Analyzers.Cli
         public static int Report(FixOutcome outcome, CheckOptions options, TextWriter output)
         {
             var (changed, remaining, loadFailures) = outcome;
+            if (outcome.Note is not null)
+            {
+                output.WriteLine("note: " + outcome.Note);
+            }
+
             foreach (var failure in loadFailures)
             {
                 output.WriteLine("load problem: " + failure);

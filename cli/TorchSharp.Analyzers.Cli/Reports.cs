@@ -86,6 +86,11 @@ namespace TorchSharp.Analyzers.Cli
                 writer.WriteLine("load problem: " + failure);
             }
 
+            if (result.Note is not null)
+            {
+                writer.WriteLine("note: " + result.Note);
+            }
+
             writer.WriteLine(Summary(result));
             foreach (var exception in result.AnalyzerExceptions)
             {
@@ -127,6 +132,7 @@ namespace TorchSharp.Analyzers.Cli
                 ["path"] = p.RelativePath,
                 ["compilerErrors"] = p.CompilerErrors,
             }).ToArray()),
+            ["note"] = result.Note,
             ["loadFailures"] = new JsonArray(result.LoadFailures.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject
             {

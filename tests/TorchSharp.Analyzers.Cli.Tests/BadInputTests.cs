@@ -50,11 +50,11 @@ namespace TorchSharp.Analyzers.Cli.Tests
 
         [Fact]
         public void UnknownFormat()
-            => AssertUsageError(CliRunner.Run("check", CliRunner.Sample, "--format", "xml"), "'xml'");
+            => AssertUsageError(CliRunner.Run("check", CliRunner.Sample, "--loose", "--format", "xml"), "'xml'");
 
         [Fact]
         public void UnknownRule()
-            => AssertUsageError(CliRunner.Run("check", CliRunner.Sample, "--rule", "CA2000"), "unknown rule id CA2000");
+            => AssertUsageError(CliRunner.Run("check", CliRunner.Sample, "--loose", "--rule", "CA2000"), "unknown rule id CA2000");
 
         [Fact]
         public void NoCommand()
