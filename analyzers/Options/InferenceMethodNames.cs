@@ -7,9 +7,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace TorchSharp.Analyzers.Options
 {
     /// <summary>
-    /// The inference entry-point heuristic (DESIGN §4): a method whose name says it does inference (<c>Predict</c>,
-    /// <c>PredictBatch</c>, <c>Evaluate</c> …) and that contains no <c>backward()</c>/<c>step()</c> is an inference
-    /// region. Configured by <c>torchsharp_analyzers.inference_method_names</c> (comma-separated prefixes) and switched
+    /// The inference entry-point heuristic (docs/rules/TORCH002.md, "Options"): a method whose name says it does
+    /// inference (<c>Predict</c>, <c>PredictBatch</c>, <c>evaluate</c>, <c>estimate_loss</c> …) and that contains no
+    /// <c>backward()</c>/<c>step()</c> is an inference region. Names are matched as words, in any case. Configured by <c>torchsharp_analyzers.inference_method_names</c> (comma-separated prefixes) and switched
     /// off by <c>torchsharp_analyzers.inference_method_heuristic = false</c>. A test method (xunit, NUnit, MSTest test
     /// attribute) is never an entry point by name.
     /// </summary>
@@ -17,7 +17,7 @@ namespace TorchSharp.Analyzers.Options
     {
         public const string NamesKey = "inference_method_names";
         public const string EnabledKey = "inference_method_heuristic";
-        public const string DefaultNames = "Predict,Infer,Inference,Evaluate,Validate,Score,Classify";
+        public const string DefaultNames = "Predict,Infer,Inference,Evaluate,Validate,Score,Classify,Test,Generate,Sample,EstimateLoss";
 
         /// <summary>Whether <paramref name="method"/> is an inference entry point by name, in the file of <paramref name="tree"/>.</summary>
         public static bool Matches(AnalyzerOptions options, SyntaxTree tree, ISymbol? method)
@@ -82,9 +82,41 @@ namespace TorchSharp.Analyzers.Options
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<string>> ParsedNames
             = new System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
 
-        /// <summary>"PredictBatch" starts with the word "Predict"; "Predictor" does not.</summary>
-        private static bool IsPrefixWord(string name, string prefix)
-            => name.StartsWith(prefix, StringComparison.Ordinal)
-               && (name.Length == prefix.Length || !char.IsLower(name[prefix.Length]));
+        /// <summary>
+        /// Whether <paramref name="name"/> starts with the word <paramref name="prefix"/>, in any case and with the
+        /// underscores of names ported from Python: "PredictBatch", "predict", "predict_batch", "_predict" and
+        /// "estimate_loss" (for EstimateLoss) do; "Predictor", "predictbatch" and "Tester" do not — the word must end
+        /// where the name ends or before an underscore, a digit or an upper-case letter.
+        /// </summary>
+        internal static bool IsPrefixWord(string name, string prefix)
+        {
+            var at = 0;
+            while (at < name.Length && name[at] == '_')
+            {
+                at++;
+            }
+
+            foreach (var letter in prefix)
+            {
+                if (letter == '_')
+                {
+                    continue;
+                }
+
+                if (char.IsUpper(letter) && at > 0 && at < name.Length && name[at] == '_' && name[at - 1] != '_')
+                {
+                    at++; // estimate_loss: the underscore between the words of EstimateLoss
+                }
+
+                if (at >= name.Length || char.ToUpperInvariant(name[at]) != char.ToUpperInvariant(letter))
+                {
+                    return false;
+                }
+
+                at++;
+            }
+
+            return at == name.Length || !char.IsLower(name[at]);
+        }
     }
 }

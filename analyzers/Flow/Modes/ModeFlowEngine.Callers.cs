@@ -178,6 +178,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     sites.Add(SiteAt(syntax, depth));
                 }
+                else if (MayCallUnbound(syntax, method))
+                {
+                    // A call that does not bind (an argument of an unresolved type) may be a call of the method: a caller
+                    // whose facts cannot be known, not the absence of one.
+                    sites.Add(null);
+                }
             }
 
             return sites.ToImmutable();
@@ -192,6 +198,21 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
         private bool Calls(SyntaxNode syntax, IMethodSymbol method)
             => (Exhaustive || ArgumentCounts.Fit(syntax, method)) && SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method);
+
+        /// <summary>
+        /// Whether <paramref name="syntax"/>, written with the method's name, binds to nothing and may be a call of it:
+        /// the compiler's candidates include it, or it has none (its receiver's type is unresolved).
+        /// </summary>
+        private bool MayCallUnbound(SyntaxNode syntax, IMethodSymbol method)
+        {
+            if (BoundTarget(syntax) is not null || !(ModelOf(syntax.SyntaxTree) is { } model))
+            {
+                return false;
+            }
+
+            var candidates = model.GetSymbolInfo(syntax).CandidateSymbols;
+            return candidates.IsEmpty || candidates.Any(c => SymbolEqualityComparer.Default.Equals(c.OriginalDefinition, method));
+        }
 
         /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>
         private (CallSite Site, IMethodSymbol Caller)? SiteAt(SyntaxNode syntax, int depth)

@@ -67,9 +67,13 @@ namespace TorchSharp.Analyzers.Rules.Inference
             _ => "this",
         };
 
-        /// <summary>Whether the block's member is an inference entry point by name (the configurable heuristic, DESIGN §4).</summary>
+        /// <summary>
+        /// Whether the block's member is an inference entry point by name (the configurable heuristic,
+        /// docs/rules/TORCH002.md "Options"), and nothing written in it says otherwise (<see cref="InferenceEntryPoints"/>).
+        /// </summary>
         public static bool IsInferenceMethod(OperationBlockAnalysisContext context)
-            => InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol);
+            => InferenceMethodNames.Matches(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree, context.OwningSymbol)
+               && InferenceEntryPoints.NothingSaysOtherwise(context);
 
         /// <summary>
         /// The forward passes of the block whose mode is its own business, when it has one and <paramref name="wanted"/>

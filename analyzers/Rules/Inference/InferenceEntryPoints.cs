@@ -1,0 +1,57 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TorchSharp.Analyzers.Rules.Inference
+{
+    /// <summary>
+    /// What keeps a method whose name says inference from being an inference entry point, read from what is written
+    /// (asked only of the few methods whose name matches): a training step written in it, even one that does not bind
+    /// (<c>loss.backward()</c> on a loss of an unresolved type is still a backward pass), and being a piece of its
+    /// module's own forward pass (SAM's <c>MaskDecoder.predict_masks</c>, called by <c>forward</c>: its grad mode is its
+    /// caller's).
+    /// </summary>
+    internal static class InferenceEntryPoints
+    {
+        public static bool NothingSaysOtherwise(OperationBlockAnalysisContext context)
+            => !context.OperationBlocks.Any(block => WritesTrainingStep(block.Syntax))
+               && !(context.OwningSymbol is IMethodSymbol method && IsCalledByOwnForward(method, context.Compilation));
+
+        /// <summary>An invocation named <c>backward</c> or <c>step</c>, bound or not.</summary>
+        private static bool WritesTrainingStep(SyntaxNode body)
+            => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "backward" or "step");
+
+        /// <summary>Whether a <c>forward</c> of <paramref name="method"/>'s own class, in this compilation, calls it by name.</summary>
+        private static bool IsCalledByOwnForward(IMethodSymbol method, Compilation compilation)
+        {
+            if (method.IsStatic || method.Name == "forward" || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var forward in type.GetMembers("forward").OfType<IMethodSymbol>())
+            {
+                foreach (var reference in forward.DeclaringSyntaxReferences)
+                {
+                    if (compilation.ContainsSyntaxTree(reference.SyntaxTree)
+                        && reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) == method.Name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            GenericNameSyntax generic => generic.Identifier.ValueText,
+            _ => null,
+        };
+    }
+}
