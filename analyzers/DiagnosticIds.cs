@@ -29,5 +29,8 @@ namespace TorchSharp.Analyzers
 
         /// <summary>A module-typed field or property of a custom module is not registered as a submodule.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
+
+        /// <summary>A module's <c>forward(..)</c> is called directly where <c>call(..)</c>, which runs its hooks, is meant.</summary>
+        public const string DirectForward = "TORCH010";
     }
 }

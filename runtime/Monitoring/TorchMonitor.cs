@@ -17,7 +17,8 @@ namespace TorchSharp.Analyzers.Runtime
     /// conditions those rules look for in source code: inference in training mode (TORCH001), inference with autograd
     /// recording (TORCH002), optimizers over frozen parameters (TORCH003), parameters unfrozen after the optimizer was
     /// built (TORCH004), training steps through a module in eval mode (TORCH005), grad mode left changed (TORCH006),
-    /// backward() with autograd off (TORCH007) and unregistered submodules (TORCH008).
+    /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008) and modules run by a direct forward(..)
+    /// that skipped their hooks (TORCH010, see TorchMonitor.DirectForward.cs).
     /// </summary>
     /// <remarks>
     /// <para>Create it on the thread that runs the model, <see cref="Attach"/> the model(s), <see cref="Watch"/> the
@@ -29,7 +30,7 @@ namespace TorchSharp.Analyzers.Runtime
     /// optimizers hold; first-chance exceptions of its thread (a <c>backward()</c> that fails because autograd is off).</para>
     /// <para>Each distinct finding (same id and message) is reported once.</para>
     /// </remarks>
-    public sealed class TorchMonitor : IDisposable
+    public sealed partial class TorchMonitor : IDisposable
     {
         private const string NoGradFnText = "does not require grad and does not have a grad_fn";
 
@@ -243,6 +244,7 @@ namespace TorchSharp.Analyzers.Runtime
             }
 
             loss.backward();
+            CheckDirectForwards();
         }
 
         /// <summary>
@@ -259,6 +261,7 @@ namespace TorchSharp.Analyzers.Runtime
             _depth = 0;
             Settle();
             CheckOptimizers();
+            CheckDirectForwards();
             optimizer.step();
         }
 
@@ -275,6 +278,7 @@ namespace TorchSharp.Analyzers.Runtime
             _depth = 0;
             Settle();
             CheckOptimizers();
+            CheckDirectForwards();
         }
 
         /// <summary>
@@ -295,6 +299,7 @@ namespace TorchSharp.Analyzers.Runtime
             {
                 Settle();
                 CheckOptimizers();
+                CheckDirectForwards();
                 if (Environment.CurrentManagedThreadId == _threadId)
                 {
                     CheckGradState(_startState, "the monitored run");
@@ -351,6 +356,7 @@ namespace TorchSharp.Analyzers.Runtime
             if (pre != null)
             {
                 _removers.Add(pre);
+                NoteHooked(module);
             }
 
             Action? post = module is nn.Module<Tensor, Tensor> tensorModule
@@ -392,6 +398,8 @@ namespace TorchSharp.Analyzers.Runtime
             {
                 return;
             }
+
+            NoteHookRan(module);
 
             if (_depth > 0)
             {

@@ -18,6 +18,7 @@ namespace TorchSharp.Analyzers.Sample
 
             var predictor = new Predictor(model);
             Console.WriteLine($"prediction: {predictor.Predict(inputs[0])}");
+            Console.WriteLine($"outputs captured by the hook: {ActivationProbe.CountOutputs(model, inputs)}");
         }
     }
 }

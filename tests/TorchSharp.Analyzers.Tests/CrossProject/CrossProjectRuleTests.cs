@@ -177,5 +177,16 @@ class Holder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => _late.call(_inner.call(x));
 }", Diagnostic<TorchSharp.Analyzers.Rules.UnregisteredSubmoduleAnalyzer>(DiagnosticIds.UnregisteredSubmodule).WithLocation(0)
                 .WithArguments("_late", "Holder", "assigned after RegisterComponents() at line 11"));
+
+        [Fact]
+        public Task TORCH010_ForwardOfALibraryModule_IsASuggestion()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(Code(@"
+    Tensor Run(Tensor x)
+    {
+        var model = new LibNet();
+        return model.{|#0:forward|}(x);
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(DiagnosticIds.DirectForward).WithLocation(0)
+                .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info)
+                .WithArguments("model", Rules.TORCH010.DirectForwardDiagnosticsTests.NoHooks));
     }
 }
