@@ -18,14 +18,16 @@ namespace TorchSharp.Analyzers.Rules
     /// <c>base.forward(..)</c>, <c>forward</c> on <c>this</c> inside a method named <c>call</c> (a <c>call</c> that replaces
     /// TorchSharp's would recurse) and calls inside a hook's own body. A warning when this compilation registers a forward
     /// hook or pre-hook (or hands a module to a configured method that does); otherwise the severity of
-    /// <see cref="SeverityWithoutHooksOption"/> (a suggestion by default), and the message says the hooks would be skipped.
+    /// <see cref="SeverityWithoutHooksOption"/> (silent by default: the IDE offers the fix, builds and the CLI list nothing —
+    /// on public model ports this shape is everywhere and changes nothing at run time while no hook exists), and the message
+    /// says the hooks would be skipped.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class DirectForwardAnalyzer : TorchSharpAnalyzer
     {
         /// <summary>
-        /// <c>.editorconfig</c> key: the severity when this compilation registers no hook — <c>suggestion</c> (default),
-        /// <c>silent</c>, <c>warning</c>, <c>error</c> or <c>none</c> (not reported).
+        /// <c>.editorconfig</c> key: the severity when this compilation registers no hook — <c>silent</c> (default),
+        /// <c>suggestion</c>, <c>warning</c>, <c>error</c> or <c>none</c> (not reported).
         /// </summary>
         public const string SeverityWithoutHooksOption = "TORCH010.severity_without_hooks";
 
@@ -219,22 +221,22 @@ namespace TorchSharp.Analyzers.Rules
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             if (!config.TryGetValue(EditorConfigOptions.Prefix + SeverityWithoutHooksOption, out var text))
             {
-                return DiagnosticSeverity.Info;
+                return DiagnosticSeverity.Hidden;
             }
 
             switch (text.Trim().ToLowerInvariant())
             {
                 case "none":
                     return null;
-                case "silent":
-                case "hidden":
-                    return DiagnosticSeverity.Hidden;
+                case "suggestion":
+                case "info":
+                    return DiagnosticSeverity.Info;
                 case "warning":
                     return DiagnosticSeverity.Warning;
                 case "error":
                     return DiagnosticSeverity.Error;
                 default:
-                    return DiagnosticSeverity.Info;
+                    return DiagnosticSeverity.Hidden;
             }
         }
     }

@@ -76,6 +76,10 @@ namespace TorchSharp.Analyzers.Bench.Harness
                 .ThenBy(d => d.Id, StringComparer.Ordinal)
                 .ToList();
 
+            // A build lists no hidden (silent) diagnostic; they are counted, not listed (TORCH010 without hooks).
+            var hidden = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Hidden).ToList();
+            diagnostics = diagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
+
             text.AppendLine();
             text.Append("## folder ").AppendLine(root);
             text.Append("files: ").Append(corpus.Files.ToString(CultureInfo.InvariantCulture))
@@ -96,6 +100,11 @@ namespace TorchSharp.Analyzers.Bench.Harness
             foreach (var group in diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 text.Append("count ").Append(group.Key).Append(": ").AppendLine(group.Count().ToString(CultureInfo.InvariantCulture));
+            }
+
+            foreach (var group in hidden.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                text.Append("hidden (not listed) ").Append(group.Key).Append(": ").AppendLine(group.Count().ToString(CultureInfo.InvariantCulture));
             }
 
             foreach (var diagnostic in diagnostics)

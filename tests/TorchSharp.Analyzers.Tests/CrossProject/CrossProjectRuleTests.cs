@@ -179,14 +179,14 @@ class Holder : nn.Module<Tensor, Tensor>
                 .WithArguments("_late", "Holder", "assigned after RegisterComponents() at line 11"));
 
         [Fact]
-        public Task TORCH010_ForwardOfALibraryModule_IsASuggestion()
+        public Task TORCH010_ForwardOfALibraryModule_IsSilentWithoutHooks()
             => VerifyAsync<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(Code(@"
     Tensor Run(Tensor x)
     {
         var model = new LibNet();
         return model.{|#0:forward|}(x);
     }"), Diagnostic<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(DiagnosticIds.DirectForward).WithLocation(0)
-                .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info)
+                .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Hidden)
                 .WithArguments("model", Rules.TORCH010.DirectForwardDiagnosticsTests.NoHooks));
     }
 }

@@ -43,7 +43,7 @@ class Six : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor>
 ";
 
         internal static DiagnosticResult Suggestion(int location, string receiver)
-            => Verify.Diagnostic(DiagnosticIds.DirectForward).WithLocation(location).WithSeverity(DiagnosticSeverity.Info).WithArguments(receiver, NoHooks);
+            => Verify.Diagnostic(DiagnosticIds.DirectForward).WithLocation(location).WithSeverity(DiagnosticSeverity.Hidden).WithArguments(receiver, NoHooks);
 
         internal static DiagnosticResult Warning(int location, string receiver, string where)
             => Verify.Diagnostic(DiagnosticIds.DirectForward).WithLocation(location).WithArguments(receiver, Hooked(where));
@@ -235,8 +235,9 @@ class C
         [Theory]
         [InlineData("none", null)]
         [InlineData("silent", DiagnosticSeverity.Hidden)]
+        [InlineData("suggestion", DiagnosticSeverity.Info)]
         [InlineData("warning", DiagnosticSeverity.Warning)]
-        [InlineData("nonsense", DiagnosticSeverity.Info)]
+        [InlineData("nonsense", DiagnosticSeverity.Hidden)]
         public Task SeverityWithoutHooksOption(string value, DiagnosticSeverity? severity)
         {
             var test = new Verifiers.CSharpAnalyzerVerifier<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>.Test
