@@ -29,5 +29,8 @@ namespace TorchSharp.Analyzers
 
         /// <summary>A module-typed field or property of a custom module is not registered as a submodule.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
+
+        /// <summary>An <c>await</c> inside a grad-mode scope: the method may resume on another thread, whose grad mode is not the scope's.</summary>
+        public const string AwaitInsideGradScope = "TORCH009";
     }
 }
