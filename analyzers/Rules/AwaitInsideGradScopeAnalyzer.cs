@@ -88,15 +88,20 @@ namespace TorchSharp.Analyzers.Rules
                     : "the code after it may resume on another thread with autograd recording, and the thread that opened the scope keeps autograd off";
             }
 
+            // A grad-on scope harms the thread it resumes on only when the last Dispose there restores "off": every open
+            // scope of this body saved "off" (a grad-on scope inside a no_grad of the same body ends with the no_grad's
+            // restore of "on", measured harmless on a healthy thread pool).
             if (point.Grad.Flags == GradFlags.Enabled)
             {
                 foreach (var saved in point.OpenScopes.Values)
                 {
-                    if (saved.IsOff)
+                    if (!saved.IsOff)
                     {
-                        return "the code after it may resume on another thread, and the scope's Dispose there switches autograd off on that thread";
+                        return null;
                     }
                 }
+
+                return "the code after it may resume on another thread, and the scope's Dispose there switches autograd off on that thread";
             }
 
             return null;

@@ -61,7 +61,7 @@ namespace TorchSharp.Analyzers.Rules.Async
 
                     // new ValueTask() and new ValueTask<T>(T result); not the constructors over a Task or an IValueTaskSource.
                     return constructor.Parameters.IsEmpty
-                           || (constructor.Parameters.Length == 1 && constructor.Parameters[0].Type is ITypeParameterSymbol);
+                           || (constructor.Parameters.Length == 1 && constructor.OriginalDefinition.Parameters[0].Type is ITypeParameterSymbol);
                 default:
                     return false;
             }
