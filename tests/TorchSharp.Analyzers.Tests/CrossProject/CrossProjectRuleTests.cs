@@ -177,5 +177,21 @@ class Holder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => _late.call(_inner.call(x));
 }", Diagnostic<TorchSharp.Analyzers.Rules.UnregisteredSubmoduleAnalyzer>(DiagnosticIds.UnregisteredSubmodule).WithLocation(0)
                 .WithArguments("_late", "Holder", "assigned after RegisterComponents() at line 11"));
+
+        [Fact]
+        public Task TORCH009_LibraryScopeIsUnknown_OwnScopeReports()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.AwaitInsideGradScopeAnalyzer>(Code(@"
+    async System.Threading.Tasks.Task Unknown(Tensor x)
+    {
+        var model = new LibNet();
+        using (Helpers.NoGrad()) { await System.Threading.Tasks.Task.Delay(1); model.call(x); }
+    }
+
+    async System.Threading.Tasks.Task Off(Tensor x)
+    {
+        var model = new LibNet();
+        using (torch.no_grad()) { {|#0:await|} System.Threading.Tasks.Task.Delay(1); model.call(x); }
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.AwaitInsideGradScopeAnalyzer>(DiagnosticIds.AwaitInsideGradScope).WithLocation(0)
+                .WithArguments("await", "the 'torch.no_grad()' scope opened at line 21", TorchSharp.Analyzers.Tests.Rules.TORCH009.AwaitInsideGradScopeDiagnosticsTests.Off));
     }
 }
