@@ -17,7 +17,8 @@ namespace TorchSharp.Analyzers.Runtime
     /// conditions those rules look for in source code: inference in training mode (TORCH001), inference with autograd
     /// recording (TORCH002), optimizers over frozen parameters (TORCH003), parameters unfrozen after the optimizer was
     /// built (TORCH004), training steps through a module in eval mode (TORCH005), grad mode left changed (TORCH006),
-    /// backward() with autograd off (TORCH007) and unregistered submodules (TORCH008).
+    /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008) and async methods suspended inside a
+    /// grad-mode scope (TORCH009, in an <see cref="AsyncRegion"/>).
     /// </summary>
     /// <remarks>
     /// <para>Create it on the thread that runs the model, <see cref="Attach"/> the model(s), <see cref="Watch"/> the
@@ -29,7 +30,7 @@ namespace TorchSharp.Analyzers.Runtime
     /// optimizers hold; first-chance exceptions of its thread (a <c>backward()</c> that fails because autograd is off).</para>
     /// <para>Each distinct finding (same id and message) is reported once.</para>
     /// </remarks>
-    public sealed class TorchMonitor : IDisposable
+    public sealed partial class TorchMonitor : IDisposable
     {
         private const string NoGradFnText = "does not require grad and does not have a grad_fn";
 
