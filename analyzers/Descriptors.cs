@@ -112,7 +112,7 @@ namespace TorchSharp.Analyzers
             description: "no_grad(), inference_mode() and set_grad_enabled() switch the mode of the current thread, and the scope's " +
                          "Dispose restores it on whichever thread disposes it. Without a single-threaded synchronization context, the " +
                          "code after an await resumes on a thread-pool thread: measured, it ran with autograd recording, and the thread " +
-                         "that opened the scope was left with autograd off; a thread pool serving such calls had 2-3 of 16 threads with " +
+                         "that opened the scope was left with autograd off; a thread pool serving such calls had 2-3 of 16-17 threads with " +
                          "autograd off and 6-8 of 400 later backward() calls failed.");
 
         private static DiagnosticDescriptor Create(

@@ -306,5 +306,44 @@ class C
                 },
                 ExpectedDiagnostics = { Expect(0, "await", "torch.no_grad()", FirstLine + 2) },
             }.RunAsync();
+
+        [Fact]
+        public Task TopLevelStatements_Report()
+            => new Verify.Test
+            {
+                TestCode = @"using System.Threading.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var model = nn.Linear(4, 2);
+using (torch.no_grad())
+{
+    {|#0:await|} Task.Delay(1);
+    model.call(torch.ones(1, 4));
+}
+",
+                TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+                ExpectedDiagnostics = { Expect(0, "await", "torch.no_grad()", 6) },
+            }.RunAsync();
+
+        [Fact]
+        public Task AwaitInCatchInsideScope_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    async Task Predict(Net model, Tensor x, Func<Task> log)
+    {
+        using (torch.no_grad())
+        {
+            try
+            {
+                model.call(x);
+            }
+            catch (Exception)
+            {
+                {|#0:await|} log();
+            }
+
+            model.call(x);
+        }
+    }"), Expect(0, "await", "torch.no_grad()", FirstLine + 2));
     }
 }
