@@ -30,6 +30,9 @@ namespace TorchSharp.Analyzers
         /// <summary>A module-typed field or property of a custom module is not registered as a submodule.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
 
+        /// <summary>An <c>await</c> inside a grad-mode scope: the method may resume on another thread, whose grad mode is not the scope's.</summary>
+        public const string AwaitInsideGradScope = "TORCH009";
+
         /// <summary>A module's <c>forward(..)</c> is called directly where <c>call(..)</c>, which runs its hooks, is meant.</summary>
         public const string DirectForward = "TORCH010";
     }

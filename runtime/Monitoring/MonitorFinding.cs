@@ -4,7 +4,7 @@ namespace TorchSharp.Analyzers.Runtime
     public sealed class MonitorFinding
     {
         /// <summary>Creates a finding.</summary>
-        /// <param name="id">The rule id, <c>TORCH001</c> … <c>TORCH008</c> (see <see cref="MonitorRules"/>).</param>
+        /// <param name="id">The rule id, <c>TORCH001</c> … <c>TORCH009</c> (see <see cref="MonitorRules"/>).</param>
         /// <param name="message">The message, in the format of the analyzer's diagnostic.</param>
         /// <param name="module">The name of the module concerned (as given to <see cref="TorchMonitor.Attach"/>, dotted for submodules), or null.</param>
         public MonitorFinding(string id, string message, string? module)
@@ -14,7 +14,7 @@ namespace TorchSharp.Analyzers.Runtime
             Module = module;
         }
 
-        /// <summary>The rule id, <c>TORCH001</c> … <c>TORCH008</c>.</summary>
+        /// <summary>The rule id, <c>TORCH001</c> … <c>TORCH009</c>.</summary>
         public string Id { get; }
 
         /// <summary>The message, in the same format and words as the analyzer's diagnostic of <see cref="Id"/>.</summary>

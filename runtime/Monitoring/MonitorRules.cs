@@ -32,11 +32,14 @@ namespace TorchSharp.Analyzers.Runtime
         /// <summary>A module-typed field of a module is not among its registered children.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
 
+        /// <summary>An async method was suspended while a grad-mode scope it opened was open.</summary>
+        public const string AwaitInsideGradScope = "TORCH009";
+
         /// <summary>A hooked module's parameters have gradients although none of its hooks ran: its forward(..) was called directly.</summary>
         public const string DirectForward = "TORCH010";
 
         /// <summary>The message format of rule <paramref name="id"/>, the same composite format as the analyzer's.</summary>
-        /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH008</c>, <c>TORCH010</c>.</param>
+        /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH010</c>.</param>
         /// <returns>The format string.</returns>
         /// <exception cref="ArgumentException"><paramref name="id"/> is not one of the ids above.</exception>
         public static string MessageFormat(string id) => id switch
@@ -49,6 +52,7 @@ namespace TorchSharp.Analyzers.Runtime
             UndisposedGradModeScope => "The scope returned by '{0}' is {1}, so {2} for the rest of the thread",
             BackwardWithoutGrad => "backward() runs {0}: nothing was recorded, so it throws 'element 0 of tensors does not require grad and does not have a grad_fn'",
             UnregisteredSubmodule => "'{0}' is not registered as a submodule of '{1}' ({2}): eval(), train() and parameters() do not reach it",
+            AwaitInsideGradScope => "'{0}' inside {1}: grad mode is per thread, so {2}; end the scope before the await and reopen it after",
             DirectForward => "'{0}' runs forward(..) directly: {1}; call {0}.call(..) instead",
             _ => throw new ArgumentException("Unknown rule id '" + id + "'.", nameof(id)),
         };

@@ -17,8 +17,9 @@ namespace TorchSharp.Analyzers.Runtime
     /// conditions those rules look for in source code: inference in training mode (TORCH001), inference with autograd
     /// recording (TORCH002), optimizers over frozen parameters (TORCH003), parameters unfrozen after the optimizer was
     /// built (TORCH004), training steps through a module in eval mode (TORCH005), grad mode left changed (TORCH006),
-    /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008) and modules run by a direct forward(..)
-    /// that skipped their hooks (TORCH010, see TorchMonitor.DirectForward.cs).
+    /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008), async methods suspended inside a
+    /// grad-mode scope (TORCH009, in an <see cref="AsyncRegion"/>) and modules run by a direct forward(..) that skipped
+    /// their hooks (TORCH010, see TorchMonitor.DirectForward.cs).
     /// </summary>
     /// <remarks>
     /// <para>Create it on the thread that runs the model, <see cref="Attach"/> the model(s), <see cref="Watch"/> the

@@ -62,6 +62,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>A lambda or local function, whose flow is analysed apart from the body's.</summary>
         public bool NestedFunctions { get; private set; }
 
+        /// <summary>An <c>await</c>, <c>await foreach</c> or <c>await using</c> (TORCH009's concern).</summary>
+        public bool Awaits { get; private set; }
+
         /// <summary>The member's syntax calls a grad switch (no_grad, inference_mode …) or a helper of this compilation that does.</summary>
         public bool MaySwitchGrad { get; private set; }
 
@@ -101,6 +104,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 case OperationKind.AnonymousFunction:
                 case OperationKind.LocalFunction:
                     NestedFunctions = true;
+                    break;
+                case OperationKind.Await:
+                    Awaits = true;
+                    break;
+                case OperationKind.Loop:
+                    Awaits |= operation is IForEachLoopOperation { IsAsynchronous: true };
+                    break;
+                case OperationKind.Using:
+                    Awaits |= operation is IUsingOperation { IsAsynchronous: true };
+                    break;
+                case OperationKind.UsingDeclaration:
+                    Awaits |= operation is IUsingDeclarationOperation { IsAsynchronous: true };
                     break;
             }
 

@@ -40,6 +40,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private List<ForwardPass>? _forwardPasses;
         private List<CallSite>? _callSites;
         private List<TrainingStep>? _trainingSteps;
+        private List<AwaitPoint>? _awaits;
 
         private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
             : base(graph, ModeState.Comparer)
@@ -86,6 +87,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             flow._trainingSteps = new List<TrainingStep>();
             flow._optimizerCreations = new List<OptimizerCreation>();
             flow._unfreezes = new List<UnfreezeEvent>();
+            flow._awaits = new List<AwaitPoint>();
             foreach (var block in flow.Graph.Blocks)
             {
                 flow.Replay(block, static (_, _) => { });
@@ -108,7 +110,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 entryValues,
                 flow._optimizerCreations.ToImmutableArray(),
                 flow._unfreezes.ToImmutableArray(),
-                flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue);
+                flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
+                flow._awaits.ToImmutableArray());
         }
 
         private SteeringFlag? _assumed;
@@ -429,6 +432,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         break;
                     case IParenthesizedOperation parenthesized when TryValue(parenthesized.Operand, out var inner):
                         _values[parenthesized] = inner;
+                        break;
+                    case IAwaitOperation awaited:
+                        // The method may suspend here, after its operand ran, with these scopes open (TORCH009).
+                        _flow._awaits?.Add(new AwaitPoint(awaited, State.Grad, State.Scopes));
                         break;
                 }
             }

@@ -108,6 +108,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
+            // TORCH009: an await in a member that switches grad mode.
+            if (AnyContains(text, blocks, "await") && _callSyntax.MaySwitchGrad(blocks[0].Syntax))
+            {
+                return true;
+            }
+
             var (writers, constructors) = _callSyntax.RequiresGradWriters(MaxDepth - 1);
             if (constructors && (AnyContains(text, blocks, "new") || AnyContains(text, blocks, "base") || AnyContains(text, blocks, "this")))
             {

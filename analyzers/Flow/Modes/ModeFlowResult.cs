@@ -16,8 +16,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             IReadOnlyDictionary<ISymbol, int> entryValues,
             ImmutableArray<OptimizerCreation> optimizerCreations,
             ImmutableArray<UnfreezeEvent> unfreezes,
-            int thisValue)
+            int thisValue,
+            ImmutableArray<AwaitPoint> awaits)
         {
+            Awaits = awaits;
             ThisValue = thisValue;
             OptimizerCreations = optimizerCreations;
             Unfreezes = unfreezes;
@@ -48,6 +50,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>The value id each parameter or field had on entry (for summaries).</summary>
         public IReadOnlyDictionary<ISymbol, int> EntryValues { get; }
+
+        /// <summary>Every <c>await</c> of the body (also the implicit ones of <c>await foreach</c> and <c>await using</c>), with the grad mode and the open grad-mode scopes.</summary>
+        public ImmutableArray<AwaitPoint> Awaits { get; }
 
         /// <summary>The value id <c>this</c> had on entry, or <see cref="ModeFlow.NoValue"/> when the body never uses it (for summaries).</summary>
         public int ThisValue { get; }

@@ -179,6 +179,22 @@ class Holder : nn.Module<Tensor, Tensor>
                 .WithArguments("_late", "Holder", "assigned after RegisterComponents() at line 11"));
 
         [Fact]
+        public Task TORCH009_LibraryScopeIsUnknown_OwnScopeReports()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.AwaitInsideGradScopeAnalyzer>(Code(@"
+    async System.Threading.Tasks.Task Unknown(Tensor x)
+    {
+        var model = new LibNet();
+        using (Helpers.NoGrad()) { await System.Threading.Tasks.Task.Delay(1); model.call(x); }
+    }
+
+    async System.Threading.Tasks.Task Off(Tensor x)
+    {
+        var model = new LibNet();
+        using (torch.no_grad()) { {|#0:await|} System.Threading.Tasks.Task.Delay(1); model.call(x); }
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.AwaitInsideGradScopeAnalyzer>(DiagnosticIds.AwaitInsideGradScope).WithLocation(0)
+                .WithArguments("await", "the 'torch.no_grad()' scope opened at line 21", TorchSharp.Analyzers.Tests.Rules.TORCH009.AwaitInsideGradScopeDiagnosticsTests.Off));
+
+        [Fact]
         public Task TORCH010_ForwardOfALibraryModule_IsSilentWithoutHooks()
             => VerifyAsync<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(Code(@"
     Tensor Run(Tensor x)
