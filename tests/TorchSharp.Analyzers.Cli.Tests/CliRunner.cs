@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 
 namespace TorchSharp.Analyzers.Cli.Tests
@@ -33,6 +34,24 @@ namespace TorchSharp.Analyzers.Cli.Tests
         }
 
         public static string Sample => Path.Combine(RepositoryRoot(), "samples", "TorchSharp.Analyzers.Sample");
+
+        /// <summary>
+        /// What the sample's own files say a check must find: its C# files, and one finding per "Mistake (TORCHnnn)" comment
+        /// (the sample marks each mistake it makes), in the files that hold one. The tests follow the sample as it grows.
+        /// </summary>
+        public static (int Files, int Findings, int FilesWithFindings) SampleFacts()
+        {
+            var files = System.IO.Directory.GetFiles(Sample, "*.cs");
+            var mistakes = files.Select(f => System.IO.File.ReadAllLines(f).Count(l => l.Contains("Mistake (TORCH", StringComparison.Ordinal))).ToList();
+            return (files.Length, mistakes.Sum(), mistakes.Count(m => m > 0));
+        }
+
+        /// <summary>The sample's summary line as a loose check prints it.</summary>
+        public static string SampleSummary()
+        {
+            var (files, findings, withFindings) = SampleFacts();
+            return $"{findings} findings in {withFindings} files; {files} C# files checked; the code compiled without errors.";
+        }
     }
 
     /// <summary>A temporary folder of files, deleted at the end of the test.</summary>

@@ -100,7 +100,7 @@ namespace TorchSharp.Analyzers.Cli.Tests
             var run = CliRunner.Run("check", folder.Path, "--fix", "--action", "NoSuchAction");
 
             Assert.Equal(ExitCodes.Findings, run.ExitCode);
-            Assert.StartsWith("0 files changed; 7 findings remain", run.Output);
+            Assert.StartsWith($"0 files changed; {CliRunner.SampleFacts().Findings} findings remain", run.Output);
             Assert.Equal(before, Snapshot(folder.Path));
         }
 

@@ -20,7 +20,7 @@ namespace TorchSharp.Analyzers.Cli.Tests
             var evaluation = Evaluate(sarif);
 
             Assert.True(evaluation.IsValid, Describe(evaluation));
-            Assert.Equal(7, sarif["runs"]![0]!["results"]!.AsArray().Count);
+            Assert.Equal(CliRunner.SampleFacts().Findings, sarif["runs"]![0]!["results"]!.AsArray().Count);
         }
 
         [Fact]
@@ -73,7 +73,7 @@ namespace TorchSharp.Analyzers.Cli.Tests
                 .ToArray();
             var text = TextFindings(CliRunner.Run("check", CliRunner.Sample, "--loose").Output);
 
-            Assert.Equal(7, sarif.Length);
+            Assert.Equal(CliRunner.SampleFacts().Findings, sarif.Length);
             Assert.Equal(sarif, json);
             Assert.Equal(sarif, text);
         }
