@@ -21,9 +21,15 @@ namespace TorchSharp.Analyzers.Options
 
         /// <summary>Whether <paramref name="method"/> is an inference entry point by name, in the file of <paramref name="tree"/>.</summary>
         public static bool Matches(AnalyzerOptions options, SyntaxTree tree, ISymbol? method)
+            => method is IMethodSymbol { MethodKind: MethodKind.Ordinary } ordinary
+               && NameMatches(options, tree, ordinary.Name)
+               // Asked only of a matching name: reading attributes costs more than comparing words.
+               && !IsTest(ordinary);
+
+        /// <summary>Whether a method or local function named <paramref name="name"/> is an inference entry point by name.</summary>
+        public static bool NameMatches(AnalyzerOptions options, SyntaxTree tree, string name)
         {
-            if (!(method is IMethodSymbol { MethodKind: MethodKind.Ordinary } ordinary)
-                || !EditorConfigOptions.GetBool(options, tree, EnabledKey, defaultValue: true))
+            if (!EditorConfigOptions.GetBool(options, tree, EnabledKey, defaultValue: true))
             {
                 return false;
             }
@@ -32,10 +38,9 @@ namespace TorchSharp.Analyzers.Options
             var names = config.TryGetValue(EditorConfigOptions.Prefix + NamesKey, out var text) ? text : DefaultNames;
             foreach (var prefix in Parse(names))
             {
-                if (IsPrefixWord(ordinary.Name, prefix))
+                if (IsPrefixWord(name, prefix))
                 {
-                    // Asked only of a matching name: reading attributes costs more than comparing words.
-                    return !IsTest(ordinary);
+                    return true;
                 }
             }
 

@@ -32,7 +32,8 @@ namespace TorchSharp.Analyzers.Rules
                 engine,
                 facts => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions)
                          && !facts.EveryOwnPass(pass => engine.GradIsProvedOff(pass)
-                                                        || (engine.ModeIsProved(pass, train: true) && !ForwardPassContext.IsInferenceMethod(context)))))
+                                                        || (engine.ModeIsProved(pass, train: true) && !ForwardPassContext.IsInferenceMethod(context)
+                                                            && !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)))))
             {
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
                 if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty)
@@ -44,12 +45,12 @@ namespace TorchSharp.Analyzers.Rules
                 var inEval = site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
                 // A parameter-free module (ReLU, Dropout, pooling …) on inputs that do not require grad records nothing.
                 if ((!inEval && !site.IsInferenceEntryPoint) || !ForwardInputs.MayRecordGraph(context, site, engine)
-                    || !engine.IsGradOn(site.Pass.Grad, context.OwningSymbol))
+                    || !site.GradIsOn(engine, context.OwningSymbol))
                 {
                     continue;
                 }
 
-                var why = inEval ? "it is in eval mode" : "'" + context.OwningSymbol.Name + "' is an inference method";
+                var why = inEval ? "it is in eval mode" : "'" + site.EntryPointName + "' is an inference method";
                 report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }

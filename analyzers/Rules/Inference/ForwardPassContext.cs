@@ -18,11 +18,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// </summary>
     internal sealed class ForwardPassContext
     {
-        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, bool isEntryPoint, bool inheritsCallerMode)
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, string? entryPointName, LocalFunctionEntryPoint? localFunction, bool inheritsCallerMode)
         {
             Pass = pass;
             Flow = flow;
-            IsInferenceEntryPoint = isEntryPoint;
+            EntryPointName = entryPointName;
+            LocalFunction = localFunction;
             InheritsCallerMode = inheritsCallerMode;
         }
 
@@ -31,8 +32,21 @@ namespace TorchSharp.Analyzers.Rules.Inference
         public ModeFlowResult Flow { get; }
 
 
-        /// <summary>Whether the enclosing method is an inference entry point by name and has no training step.</summary>
-        public bool IsInferenceEntryPoint { get; }
+        /// <summary>Whether the enclosing method, or local function, is an inference entry point by name and has no training step.</summary>
+        public bool IsInferenceEntryPoint => EntryPointName != null;
+
+        /// <summary>The name of the enclosing method or local function when it is an inference entry point; null otherwise.</summary>
+        public string? EntryPointName { get; }
+
+        /// <summary>The local function the pass is written in, when that is the inference entry point; null otherwise.</summary>
+        public LocalFunctionEntryPoint? LocalFunction { get; }
+
+        /// <summary>
+        /// Whether autograd records at the pass: its grad mode, resolved through the member's callers (or, in a local function
+        /// that is an entry point, through the local function's calls in the body).
+        /// </summary>
+        public bool GradIsOn(ModeFlowEngine engine, ISymbol owner)
+            => engine.IsGradOn(Pass.Grad, owner) || (LocalFunction != null && LocalFunction.RunsWithGradOn(Pass.Grad, engine, owner));
 
         /// <summary>
         /// Whether the module's mode is its caller's business: a pass inside a module's own <c>forward</c>, or a pass
@@ -84,9 +98,16 @@ namespace TorchSharp.Analyzers.Rules.Inference
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
+            // The body's own flows come before the nested ones: a local function's calls are read in them.
+            var bodyFlows = new List<ModeFlowResult>();
             foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && wanted(facts)))
             {
-                var isEntryPoint = !isNested && flow.TrainingSteps.IsEmpty && IsInferenceMethod(context);
+                if (!isNested)
+                {
+                    bodyFlows.Add(flow);
+                }
+
+                var memberEntryPoint = !isNested && flow.TrainingSteps.IsEmpty && IsInferenceMethod(context) ? context.OwningSymbol.Name : null;
                 foreach (var pass in flow.ForwardPasses)
                 {
                     if (pass.Invocation.Instance?.Type is { } receiverType && engine.Composition.IsLoss(receiverType))
@@ -94,7 +115,9 @@ namespace TorchSharp.Analyzers.Rules.Inference
                         continue;
                     }
 
-                    yield return new ForwardPassContext(pass, flow, isEntryPoint, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
+                    var localFunction = isNested && flow.TrainingSteps.IsEmpty ? LocalFunctionEntryPoint.Of(context, pass.Invocation.Syntax, bodyFlows) : null;
+                    yield return new ForwardPassContext(
+                        pass, flow, memberEntryPoint ?? localFunction?.Name, localFunction, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
                 }
             }
         }

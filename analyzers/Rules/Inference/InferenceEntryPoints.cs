@@ -19,7 +19,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                && !(context.OwningSymbol is IMethodSymbol method && IsCalledByOwnForward(method, context.Compilation));
 
         /// <summary>An invocation named <c>backward</c> or <c>step</c>, bound or not.</summary>
-        private static bool WritesTrainingStep(SyntaxNode body)
+        public static bool WritesTrainingStep(SyntaxNode body)
             => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "backward" or "step");
 
         /// <summary>Whether a <c>forward</c> of <paramref name="method"/>'s own class, in this compilation, calls it by name.</summary>

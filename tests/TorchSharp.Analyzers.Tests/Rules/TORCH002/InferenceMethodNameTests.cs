@@ -95,5 +95,116 @@ public class Tests
     }
 }
 ");
+
+        [Fact]
+        public Task LocalFunctionNamedEvaluate_CalledWithGradOn_IsAnInferenceEntryPoint()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    float Run(Net model, Tensor x)
+    {
+        return evaluate();
+
+        float evaluate() => {|#0:model.call(x)|}.sum().ToSingle();
+    }"), Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithArguments("model", "'evaluate' is an inference method"));
+
+        [Fact]
+        public Task LocalFunctionInATopLevelProgram_IsAnInferenceEntryPoint()
+            => new Verify.Test
+            {
+                TestState =
+                {
+                    OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+                    Sources =
+                    {
+                        @"using TorchSharp;
+using static TorchSharp.torch;
+
+var model = nn.Sequential(nn.Linear(4, 4), nn.ReLU());
+for (int i = 0; i < 3; i++)
+{
+    Test(torch.ones(2, 4));
+}
+
+void Test(Tensor x)
+{
+    var y = {|#0:model.call(x)|}.argmax(1);
+}
+",
+                    },
+                },
+                ExpectedDiagnostics = { Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithArguments("model", "'Test' is an inference method") },
+            }.RunAsync();
+
+        [Fact]
+        public Task LocalFunctionNamedEvaluate_CalledOnlyUnderNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    float Run(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return Evaluate();
+        }
+
+        float Evaluate() => model.call(x).sum().ToSingle();
+    }"));
+
+        [Fact]
+        public Task LocalFunctionCalledOnceUnderNoGradAndOnceWithout_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    float Run(Net model, Tensor x)
+    {
+        float a;
+        using (torch.no_grad())
+        {
+            a = Evaluate();
+        }
+
+        return a + Evaluate();
+
+        float Evaluate() => model.call(x).sum().ToSingle();
+    }"));
+
+        [Fact]
+        public Task LocalFunctionHandedOnAsAMethodGroup_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    System.Collections.Generic.IEnumerable<Tensor> Run(Net model, Tensor[] batches)
+    {
+        return System.Linq.Enumerable.Select(batches, Predict);
+
+        Tensor Predict(Tensor x) => model.call(x);
+    }"));
+
+        [Fact]
+        public Task LocalFunctionWithItsOwnScope_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    float Run(Net model, Tensor x)
+    {
+        return Evaluate();
+
+        float Evaluate()
+        {
+            using var _ = torch.no_grad();
+            return model.call(x).sum().ToSingle();
+        }
+    }"));
+
+        [Fact]
+        public Task LocalFunctionNamedTestThatTrains_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void Run(Net model, Tensor x, Tensor y)
+    {
+        Test();
+
+        void Test() => nn.functional.mse_loss(model.call(x), y).backward();
+    }"));
+
+        [Fact]
+        public Task LambdaInsideALocalFunctionNamedEvaluate_IsNotTheLocalFunction()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    System.Func<Tensor, Tensor> Run(Net model)
+    {
+        return Evaluate();
+
+        System.Func<Tensor, Tensor> Evaluate() => x => model.call(x);
+    }"));
     }
 }
