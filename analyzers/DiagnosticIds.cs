@@ -29,5 +29,8 @@ namespace TorchSharp.Analyzers
 
         /// <summary>A module-typed field or property of a custom module is not registered as a submodule.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
+
+        /// <summary>Gradients are never cleared between training steps, or cleared between <c>backward()</c> and <c>step()</c>.</summary>
+        public const string GradientsNotCleared = "TORCH011";
     }
 }
