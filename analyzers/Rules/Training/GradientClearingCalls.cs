@@ -89,6 +89,9 @@ namespace TorchSharp.Analyzers.Rules.Training
             return clears;
         }
 
+        /// <summary>Whether the text of <paramref name="syntax"/> clears gradients: zero_grad, zero_( or a write of grad.</summary>
+        public static bool ClearsText(SyntaxNode syntax) => ClearingText.IsMatch(syntax.ToString());
+
         private bool Clears(SyntaxNode declaration, int depth, System.Collections.Generic.HashSet<string> visiting)
         {
             if (ClearingText.IsMatch(declaration.ToString()))

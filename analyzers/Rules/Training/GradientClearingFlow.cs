@@ -179,8 +179,19 @@ namespace TorchSharp.Analyzers.Rules.Training
                 return ZeroGrad(invocation, state);
             }
 
+            // foreach (var p in model.parameters()) p.grad?.zero_(); — the graph has a path through no element, the model has none.
+            if ((method.Name == "parameters" || method.Name == "named_parameters")
+                && invocation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop && loop.Expression == invocation.Syntax
+                && GradientClearingCalls.ClearsText(loop.Statement))
+            {
+                return ForgetAll(state);
+            }
+
             // p.grad.zero_(), p.grad?.zero_(): gradients cleared by hand.
-            return method.Name == "zero_" && invocation.Instance is { } tensor && tensor.Syntax.ToString().Contains("grad")
+            var receiver = invocation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax conditional
+                ? conditional.Expression
+                : invocation.Instance?.Syntax;
+            return method.Name == "zero_" && receiver != null && receiver.ToString().Contains("grad")
                 ? ForgetAll(state)
                 : state;
         }
