@@ -37,6 +37,8 @@ namespace Lib
         public static IDisposable NoGrad() => torch.no_grad();
         public static void Freeze(nn.Module module) { foreach (var p in module.parameters()) p.requires_grad = false; }
         public static void Unfreeze(nn.Module module) { foreach (var p in module.parameters()) p.requires_grad = true; }
+        public static void ClearGradients(optim.Optimizer optimizer) { optimizer.zero_grad(); }
+        public static void Report(string text) { Console.WriteLine(text); }
     }
 }";
 
@@ -177,5 +179,30 @@ class Holder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => _late.call(_inner.call(x));
 }", Diagnostic<TorchSharp.Analyzers.Rules.UnregisteredSubmoduleAnalyzer>(DiagnosticIds.UnregisteredSubmodule).WithLocation(0)
                 .WithArguments("_late", "Holder", "assigned after RegisterComponents() at line 11"));
+    
+
+        [Fact]
+        public Task TORCH011_LibraryHelperGivenTheOptimizerMayClear_OwnLoopStillReports()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.GradientsNotClearedAnalyzer>(Code(@"
+    void Cleared(LibNet model, optim.Optimizer optimizer, Tensor x)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Helpers.ClearGradients(optimizer);
+            model.call(x).sum().backward();
+            optimizer.step();
+        }
+    }
+
+    void Forgotten(LibNet model, optim.Optimizer optimizer, Tensor x)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Helpers.Report(""step"");
+            model.call(x).sum().backward();
+            {|#0:optimizer.step()|};
+        }
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.GradientsNotClearedAnalyzer>(DiagnosticIds.GradientsNotCleared).WithLocation(0)
+                .WithArguments("optimizer", TorchSharp.Analyzers.Tests.Rules.TORCH011.GradientsNotClearedDiagnosticsTests.NeverWhat, "call optimizer.zero_grad() at the start of each iteration"));
     }
 }
