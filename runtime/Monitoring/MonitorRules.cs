@@ -32,6 +32,9 @@ namespace TorchSharp.Analyzers.Runtime
         /// <summary>A module-typed field of a module is not among its registered children.</summary>
         public const string UnregisteredSubmodule = "TORCH008";
 
+        /// <summary>A watched optimizer's step used gradients its previous step had used too, or gradients cleared after the backward() that computed them.</summary>
+        public const string GradientsNotCleared = "TORCH011";
+
         /// <summary>The message format of rule <paramref name="id"/>, the same composite format as the analyzer's.</summary>
         /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH008</c>.</param>
         /// <returns>The format string.</returns>
@@ -46,6 +49,7 @@ namespace TorchSharp.Analyzers.Runtime
             UndisposedGradModeScope => "The scope returned by '{0}' is {1}, so {2} for the rest of the thread",
             BackwardWithoutGrad => "backward() runs {0}: nothing was recorded, so it throws 'element 0 of tensors does not require grad and does not have a grad_fn'",
             UnregisteredSubmodule => "'{0}' is not registered as a submodule of '{1}' ({2}): eval(), train() and parameters() do not reach it",
+            GradientsNotCleared => "'{0}.step()' {1}; {2}",
             _ => throw new ArgumentException("Unknown rule id '" + id + "'.", nameof(id)),
         };
 

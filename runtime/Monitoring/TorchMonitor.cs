@@ -17,7 +17,8 @@ namespace TorchSharp.Analyzers.Runtime
     /// conditions those rules look for in source code: inference in training mode (TORCH001), inference with autograd
     /// recording (TORCH002), optimizers over frozen parameters (TORCH003), parameters unfrozen after the optimizer was
     /// built (TORCH004), training steps through a module in eval mode (TORCH005), grad mode left changed (TORCH006),
-    /// backward() with autograd off (TORCH007) and unregistered submodules (TORCH008).
+    /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008) and gradients not cleared between steps or
+    /// cleared between backward() and step() (TORCH011, seen through <see cref="Backward"/> and <see cref="Step"/>).
     /// </summary>
     /// <remarks>
     /// <para>Create it on the thread that runs the model, <see cref="Attach"/> the model(s), <see cref="Watch"/> the
@@ -29,7 +30,7 @@ namespace TorchSharp.Analyzers.Runtime
     /// optimizers hold; first-chance exceptions of its thread (a <c>backward()</c> that fails because autograd is off).</para>
     /// <para>Each distinct finding (same id and message) is reported once.</para>
     /// </remarks>
-    public sealed class TorchMonitor : IDisposable
+    public sealed partial class TorchMonitor : IDisposable
     {
         private const string NoGradFnText = "does not require grad and does not have a grad_fn";
 
@@ -196,6 +197,7 @@ namespace TorchSharp.Analyzers.Runtime
             }
 
             _optimizers.Add(new WatchedOptimizer(optimizer, name, line, heldHandles, frozenNotHeld, optimizer.ParamGroups.Count()));
+            TrackGradients(optimizer, name);
 
             var frozen = held.Count(p => !p.requires_grad);
             if (frozen > 0)
@@ -242,7 +244,9 @@ namespace TorchSharp.Analyzers.Runtime
                 Report(MonitorRules.BackwardWithoutGrad, null, MonitorRules.Format(MonitorRules.BackwardWithoutGrad, state.ScopeText()));
             }
 
+            var before = GradientsBeforeBackward();
             loss.backward();
+            AfterBackward(before);
         }
 
         /// <summary>
@@ -259,7 +263,9 @@ namespace TorchSharp.Analyzers.Runtime
             _depth = 0;
             Settle();
             CheckOptimizers();
+            CheckGradientsBeforeStep(optimizer);
             optimizer.step();
+            AfterStep(optimizer);
         }
 
         /// <summary>
