@@ -30,6 +30,15 @@ namespace TorchSharp.Analyzers.Rules
         /// <summary>Value of <see cref="KindProperty"/>: gradients are cleared between backward() and step() (no fix).</summary>
         public const string ClearedBeforeStep = "ClearedBeforeStep";
 
+        /// <summary>
+        /// <c>.editorconfig</c> key: when <c>true</c> (the default), a <c>zero_grad()</c> under an <c>if</c> whose condition
+        /// is written as one around the step counts as clearing with it (accumulation written with two equal tests).
+        /// </summary>
+        public const string SameConditionOption = "TORCH011.same_condition_clears";
+
+        /// <summary><c>.editorconfig</c> key: when <c>false</c>, a <c>zero_grad()</c> between <c>backward()</c> and <c>step()</c> is not reported.</summary>
+        public const string ReportClearedBeforeStepOption = "TORCH011.report_cleared_before_step";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.GradientsNotCleared);
 
@@ -45,6 +54,9 @@ namespace TorchSharp.Analyzers.Rules
             }
 
             var calls = GradientClearingCalls.For(context.Compilation, engine.Symbols);
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            var sameCondition = Options.EditorConfigOptions.GetBool(context.Options, tree, SameConditionOption, defaultValue: true);
+            var reportBetween = Options.EditorConfigOptions.GetBool(context.Options, tree, ReportClearedBeforeStepOption, defaultValue: true);
             foreach (var block in context.OperationBlocks)
             {
                 if (!(block is IMethodBodyOperation || block is IConstructorBodyOperation || block is IBlockOperation))
@@ -61,7 +73,9 @@ namespace TorchSharp.Analyzers.Rules
                     foreach (var finding in GradientClearingFlow.FindingsIn(graph, engine.Symbols, calls))
                     {
                         var step = finding.Step.Syntax;
-                        if (finding.Kind == GradientFindingKind.NeverCleared && ClearedUnderTheSameCondition(step, graph.OriginalOperation.Syntax))
+                        if (finding.Kind == GradientFindingKind.NeverCleared
+                                ? sameCondition && ClearedUnderTheSameCondition(step, graph.OriginalOperation.Syntax)
+                                : !reportBetween)
                         {
                             continue;
                         }
