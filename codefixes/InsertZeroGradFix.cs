@@ -60,7 +60,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                 var body = ancestor switch
                 {
                     ForStatementSyntax loop => loop.Statement,
-                    ForEachStatementSyntax loop => loop.Statement,
+                    CommonForEachStatementSyntax loop => loop.Statement,
                     WhileStatementSyntax loop => loop.Statement,
                     DoStatementSyntax loop => loop.Statement,
                     _ => null,

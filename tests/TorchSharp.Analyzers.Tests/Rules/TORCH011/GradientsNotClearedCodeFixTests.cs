@@ -160,5 +160,36 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH011
     }");
             return Verify.VerifyCodeFixAsync(source, new[] { Between(0) }, source, Key);
         }
+
+        [Fact]
+        public Task DeconstructingForeachInsideAnEpochLoop_InsertsInTheBatchLoop()
+            => Verify.VerifyCodeFixAsync(
+                Code(@"
+    void Fit(Net model, optim.Optimizer optimizer, List<(Tensor X, Tensor Y)> batches, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var (x, y) in batches)
+            {
+                nn.functional.mse_loss(model.call(x), y).backward();
+                {|#0:optimizer.step()|};
+            }
+        }
+    }"),
+                new[] { Never(0) },
+                Code(@"
+    void Fit(Net model, optim.Optimizer optimizer, List<(Tensor X, Tensor Y)> batches, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var (x, y) in batches)
+            {
+                optimizer.zero_grad();
+                nn.functional.mse_loss(model.call(x), y).backward();
+                optimizer.step();
+            }
+        }
+    }"),
+                Key);
     }
 }
