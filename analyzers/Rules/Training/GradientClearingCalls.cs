@@ -27,6 +27,8 @@ namespace TorchSharp.Analyzers.Rules.Training
         private readonly TorchSymbols _symbols;
         private readonly ConcurrentDictionary<(string Name, int Depth), bool> _names = new ConcurrentDictionary<(string, int), bool>();
 
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
         private GradientClearingCalls(Compilation compilation, TorchSymbols symbols)
         {
             _compilation = compilation;
@@ -48,8 +50,10 @@ namespace TorchSharp.Analyzers.Rules.Training
 
             if (method.MethodKind == MethodKind.LocalFunction || method.IsInSource(_compilation))
             {
-                return method.DeclaringSyntaxReferences.Any(r => Clears(r.GetSyntax(), 0, new System.Collections.Generic.HashSet<string>()))
-                       || (method.MethodKind != MethodKind.LocalFunction && NameMayClear(method.Name, 0, new System.Collections.Generic.HashSet<string>()));
+                // Asked at every transfer of the fixpoint: decided once per method.
+                return _methods.GetOrAdd(method.OriginalDefinition, m =>
+                    m.DeclaringSyntaxReferences.Any(r => Clears(r.GetSyntax(), 0, new System.Collections.Generic.HashSet<string>()))
+                    || (m.MethodKind != MethodKind.LocalFunction && NameMayClear(m.Name, 0, new System.Collections.Generic.HashSet<string>())));
             }
 
             // Code of other assemblies: only through what it is given.
@@ -75,7 +79,7 @@ namespace TorchSharp.Analyzers.Rules.Training
             }
 
             var clears = false;
-            foreach (var symbol in _compilation.GetSymbolsWithName(n => n == name, SymbolFilter.Member))
+            foreach (var symbol in _compilation.GetSymbolsWithName(name, SymbolFilter.Member))
             {
                 if (symbol is IMethodSymbol && symbol.DeclaringSyntaxReferences.Any(r => Clears(r.GetSyntax(), depth, visiting)))
                 {
