@@ -31,10 +31,11 @@ namespace TorchSharp.Analyzers.Rules
         public const string ClearedBeforeStep = "ClearedBeforeStep";
 
         /// <summary>
-        /// <c>.editorconfig</c> key: when <c>true</c> (the default), a <c>zero_grad()</c> under an <c>if</c> whose condition
-        /// is written as one around the step counts as clearing with it (accumulation written with two equal tests).
+        /// <c>.editorconfig</c> key: when <c>true</c> (the default), a step under an <c>if</c> in a body that also calls
+        /// <c>zero_grad()</c> under an <c>if</c> is not reported as never cleared: accumulation written with two tests
+        /// (<c>if (i % k == 0) opt.zero_grad(); … if ((i + 1) % k == 0) opt.step();</c>) whose correlation the graph cannot see.
         /// </summary>
-        public const string SameConditionOption = "TORCH011.same_condition_clears";
+        public const string ConditionalClearsOption = "TORCH011.trust_conditional_clears";
 
         /// <summary><c>.editorconfig</c> key: when <c>false</c>, a <c>zero_grad()</c> between <c>backward()</c> and <c>step()</c> is not reported.</summary>
         public const string ReportClearedBeforeStepOption = "TORCH011.report_cleared_before_step";
@@ -55,7 +56,7 @@ namespace TorchSharp.Analyzers.Rules
 
             var calls = GradientClearingCalls.For(context.Compilation, engine.Symbols);
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            var sameCondition = Options.EditorConfigOptions.GetBool(context.Options, tree, SameConditionOption, defaultValue: true);
+            var conditionalClears = Options.EditorConfigOptions.GetBool(context.Options, tree, ConditionalClearsOption, defaultValue: true);
             var reportBetween = Options.EditorConfigOptions.GetBool(context.Options, tree, ReportClearedBeforeStepOption, defaultValue: true);
             foreach (var block in context.OperationBlocks)
             {
@@ -74,7 +75,7 @@ namespace TorchSharp.Analyzers.Rules
                     {
                         var step = finding.Step.Syntax;
                         if (finding.Kind == GradientFindingKind.NeverCleared
-                                ? sameCondition && ClearedUnderTheSameCondition(step, graph.OriginalOperation.Syntax)
+                                ? conditionalClears && StepAndClearBothConditional(step, graph.OriginalOperation.Syntax)
                                 : !reportBetween)
                         {
                             continue;
@@ -97,23 +98,24 @@ namespace TorchSharp.Analyzers.Rules
         }
 
         /// <summary>
-        /// Accumulation written with two tests of one condition — <c>if (c) opt.step(); … if (c) opt.zero_grad();</c> —
-        /// where the flow sees a path through the step without the clear that the equal conditions rule out. A heuristic,
-        /// named on the rule's page: a zero_grad() under an <c>if</c> whose condition is written as one around the step.
+        /// Accumulation written with two tests — <c>if (i % k == 0) opt.zero_grad(); … if ((i + 1) % k == 0) opt.step();</c>
+        /// or the same condition twice — where the graph has a path through the step without the clear that the
+        /// conditions rule out. A heuristic, named on the rule's page: the step is under an <c>if</c> (or a <c>?:</c>) and
+        /// so is some <c>zero_grad()</c> of the same function.
         /// </summary>
-        private static bool ClearedUnderTheSameCondition(SyntaxNode step, SyntaxNode function)
+        private static bool StepAndClearBothConditional(SyntaxNode step, SyntaxNode function)
         {
-            var conditions = step.Ancestors().TakeWhile(a => a != function).OfType<IfStatementSyntax>().Select(i => i.Condition).ToList();
-            if (conditions.Count == 0)
+            if (!IsConditional(step, function))
             {
                 return false;
             }
 
             return function.DescendantNodes()
                 .OfType<InvocationExpressionSyntax>()
-                .Where(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "zero_grad" })
-                .SelectMany(i => i.Ancestors().TakeWhile(a => a != function).OfType<IfStatementSyntax>())
-                .Any(i => conditions.Any(c => c.IsEquivalentTo(i.Condition, topLevel: false)));
+                .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "zero_grad" } && IsConditional(i, function));
         }
+
+        private static bool IsConditional(SyntaxNode node, SyntaxNode function)
+            => node.Ancestors().TakeWhile(a => a != function).Any(a => a is IfStatementSyntax || a is ConditionalExpressionSyntax || a is SwitchStatementSyntax);
     }
 }

@@ -28,10 +28,10 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH011
     }";
 
         [Fact]
-        public Task SameConditionHeuristicOff_Reports()
+        public Task ConditionalClearsHeuristicOff_Reports()
         {
             var test = new Verify.Test { TestCode = Code(TwoTestsOfOneCondition) };
-            test.TestState.AnalyzerConfigFiles.Add(Verifiers.TestCompilation.EditorConfig("torchsharp_analyzers.TORCH011.same_condition_clears = false"));
+            test.TestState.AnalyzerConfigFiles.Add(Verifiers.TestCompilation.EditorConfig("torchsharp_analyzers.TORCH011.trust_conditional_clears = false"));
             test.ExpectedDiagnostics.Add(Never(0));
             return test.RunAsync();
         }

@@ -359,5 +359,25 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH011
             optimizer.step();
         }
     }"));
+
+        [Fact]
+        public Task AccumulationWindowClearedAtItsStart_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    void Fit(Net model, optim.Optimizer optimizer, Tensor[] xs, Tensor[] ys, int k)
+    {
+        for (var i = 0; i < xs.Length; i++)
+        {
+            if (i % k == 0)
+            {
+                optimizer.zero_grad();
+            }
+
+            nn.functional.mse_loss(model.call(xs[i]), ys[i]).backward();
+            if ((i + 1) % k == 0)
+            {
+                optimizer.step();
+            }
+        }
+    }"));
     }
 }
