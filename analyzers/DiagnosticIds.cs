@@ -35,5 +35,8 @@ namespace TorchSharp.Analyzers
 
         /// <summary>A module's <c>forward(..)</c> is called directly where <c>call(..)</c>, which runs its hooks, is meant.</summary>
         public const string DirectForward = "TORCH010";
+
+        /// <summary>Gradients are never cleared between training steps, or cleared between <c>backward()</c> and <c>step()</c>.</summary>
+        public const string GradientsNotCleared = "TORCH011";
     }
 }

@@ -38,6 +38,9 @@ namespace TorchSharp.Analyzers.Runtime
         /// <summary>A hooked module's parameters have gradients although none of its hooks ran: its forward(..) was called directly.</summary>
         public const string DirectForward = "TORCH010";
 
+        /// <summary>A watched optimizer's step used gradients its previous step had used too, or gradients cleared after the backward() that computed them.</summary>
+        public const string GradientsNotCleared = "TORCH011";
+
         /// <summary>The message format of rule <paramref name="id"/>, the same composite format as the analyzer's.</summary>
         /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH010</c>.</param>
         /// <returns>The format string.</returns>
@@ -54,6 +57,7 @@ namespace TorchSharp.Analyzers.Runtime
             UnregisteredSubmodule => "'{0}' is not registered as a submodule of '{1}' ({2}): eval(), train() and parameters() do not reach it",
             AwaitInsideGradScope => "'{0}' inside {1}: grad mode is per thread, so {2}; end the scope before the await and reopen it after",
             DirectForward => "'{0}' runs forward(..) directly: {1}; call {0}.call(..) instead",
+            GradientsNotCleared => "'{0}.step()' {1}; {2}",
             _ => throw new ArgumentException("Unknown rule id '" + id + "'.", nameof(id)),
         };
 

@@ -18,8 +18,9 @@ namespace TorchSharp.Analyzers.Runtime
     /// recording (TORCH002), optimizers over frozen parameters (TORCH003), parameters unfrozen after the optimizer was
     /// built (TORCH004), training steps through a module in eval mode (TORCH005), grad mode left changed (TORCH006),
     /// backward() with autograd off (TORCH007), unregistered submodules (TORCH008), async methods suspended inside a
-    /// grad-mode scope (TORCH009, in an <see cref="AsyncRegion"/>) and modules run by a direct forward(..) that skipped
-    /// their hooks (TORCH010, see TorchMonitor.DirectForward.cs).
+    /// grad-mode scope (TORCH009, in an <see cref="AsyncRegion"/>), modules run by a direct forward(..) that skipped
+    /// their hooks (TORCH010, see TorchMonitor.DirectForward.cs) and gradients not cleared between steps or cleared
+    /// between backward() and step() (TORCH011, seen through <see cref="Backward"/> and <see cref="Step"/>).
     /// </summary>
     /// <remarks>
     /// <para>Create it on the thread that runs the model, <see cref="Attach"/> the model(s), <see cref="Watch"/> the
@@ -198,6 +199,7 @@ namespace TorchSharp.Analyzers.Runtime
             }
 
             _optimizers.Add(new WatchedOptimizer(optimizer, name, line, heldHandles, frozenNotHeld, optimizer.ParamGroups.Count()));
+            TrackGradients(optimizer, name);
 
             var frozen = held.Count(p => !p.requires_grad);
             if (frozen > 0)
@@ -244,8 +246,10 @@ namespace TorchSharp.Analyzers.Runtime
                 Report(MonitorRules.BackwardWithoutGrad, null, MonitorRules.Format(MonitorRules.BackwardWithoutGrad, state.ScopeText()));
             }
 
+            var before = GradientsBeforeBackward();
             loss.backward();
             CheckDirectForwards();
+            AfterBackward(before);
         }
 
         /// <summary>
@@ -263,7 +267,9 @@ namespace TorchSharp.Analyzers.Runtime
             Settle();
             CheckOptimizers();
             CheckDirectForwards();
+            CheckGradientsBeforeStep(optimizer);
             optimizer.step();
+            AfterStep(optimizer);
         }
 
         /// <summary>

@@ -13,6 +13,7 @@ namespace TorchSharp.Analyzers.Sample
             var labels = inputs.sum(1).gt(0).to_type(ScalarType.Int64);
 
             var model = new SentimentNet(features: 8, hidden: 16, classes: 2);
+            Warmup.WarmUpHead(model, inputs, labels, steps: 3);
             Trainer.Train(model, inputs, labels, epochs: 5);
             Trainer.FineTuneHead(model, inputs, labels);
 

@@ -77,7 +77,7 @@ namespace TorchSharp.Analyzers.Verification.Tests
                 .Select(f => f.GetValue(null))
                 .OfType<Microsoft.CodeAnalysis.DiagnosticDescriptor>()
                 .ToList();
-            Assert.NotEmpty(descriptors);
+            Assert.Equal(typeof(DiagnosticIds).GetFields().Length, descriptors.Count);
             foreach (var descriptor in descriptors)
             {
                 Assert.Equal(descriptor.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), MonitorRules.MessageFormat(descriptor.Id));

@@ -37,6 +37,8 @@ namespace Lib
         public static IDisposable NoGrad() => torch.no_grad();
         public static void Freeze(nn.Module module) { foreach (var p in module.parameters()) p.requires_grad = false; }
         public static void Unfreeze(nn.Module module) { foreach (var p in module.parameters()) p.requires_grad = true; }
+        public static void ClearGradients(optim.Optimizer optimizer) { optimizer.zero_grad(); }
+        public static void Report(string text) { Console.WriteLine(text); }
     }
 }";
 
@@ -204,5 +206,29 @@ class Holder : nn.Module<Tensor, Tensor>
     }"), Diagnostic<TorchSharp.Analyzers.Rules.DirectForwardAnalyzer>(DiagnosticIds.DirectForward).WithLocation(0)
                 .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Hidden)
                 .WithArguments("model", Rules.TORCH010.DirectForwardDiagnosticsTests.NoHooks));
+
+        [Fact]
+        public Task TORCH011_LibraryHelperGivenTheOptimizerMayClear_OwnLoopStillReports()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.GradientsNotClearedAnalyzer>(Code(@"
+    void Cleared(LibNet model, optim.Optimizer optimizer, Tensor x)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Helpers.ClearGradients(optimizer);
+            model.call(x).sum().backward();
+            optimizer.step();
+        }
+    }
+
+    void Forgotten(LibNet model, optim.Optimizer optimizer, Tensor x)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Helpers.Report(""step"");
+            model.call(x).sum().backward();
+            {|#0:optimizer.step()|};
+        }
+    }"), Diagnostic<TorchSharp.Analyzers.Rules.GradientsNotClearedAnalyzer>(DiagnosticIds.GradientsNotCleared).WithLocation(0)
+                .WithArguments("optimizer", TorchSharp.Analyzers.Tests.Rules.TORCH011.GradientsNotClearedDiagnosticsTests.NeverWhat, "call optimizer.zero_grad() at the start of each iteration"));
     }
 }

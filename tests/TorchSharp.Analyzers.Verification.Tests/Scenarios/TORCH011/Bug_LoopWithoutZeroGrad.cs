@@ -1,0 +1,35 @@
+// expect: TORCH011
+// fix: TORCH011.InsertZeroGrad -> Correct_ZeroGradAtIterationStart.cs
+// No zero_grad() in the loop: each step uses the gradients of every step before it (step 5 uses 5 times the true gradient).
+using System;
+using TorchSharp;
+using TorchSharp.Analyzers.Runtime;
+using static TorchSharp.torch;
+
+public static class Scenario
+{
+    public static string Run(TorchMonitor monitor)
+    {
+        torch.manual_seed(11);
+        var model = nn.Linear(4, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.05);
+#if MONITOR
+        monitor.Watch(optimizer, "optimizer");
+#endif
+        var x = torch.randn(32, 4);
+        var y = torch.randn(32, 1);
+        for (var i = 0; i < 5; i++)
+        {
+            var loss = nn.functional.mse_loss(model.call(x), y);
+#if MONITOR
+            monitor.Backward(loss);
+            monitor.Step(optimizer);
+#else
+            loss.backward();
+            optimizer.step();
+#endif
+        }
+
+        return "weight_sum=" + model.weight.sum().item<float>().ToString("F4");
+    }
+}
