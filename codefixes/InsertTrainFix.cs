@@ -51,14 +51,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                     return FirstStatementOf(ancestor);
                 }
 
-                var body = ancestor switch
-                {
-                    ForStatementSyntax loop => loop.Statement,
-                    ForEachStatementSyntax loop => loop.Statement,
-                    WhileStatementSyntax loop => loop.Statement,
-                    DoStatementSyntax loop => loop.Statement,
-                    _ => null,
-                };
+                var body = Loops.BodyOf(ancestor);
                 if (body != null && body.Span.Contains(invocation.Span))
                 {
                     return body is BlockSyntax { Statements.Count: > 0 } block ? block.Statements[0] : null;

@@ -57,14 +57,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                     return null;
                 }
 
-                var body = ancestor switch
-                {
-                    ForStatementSyntax loop => loop.Statement,
-                    CommonForEachStatementSyntax loop => loop.Statement,
-                    WhileStatementSyntax loop => loop.Statement,
-                    DoStatementSyntax loop => loop.Statement,
-                    _ => null,
-                };
+                var body = Loops.BodyOf(ancestor);
                 if (body != null)
                 {
                     return body.Span.Contains(step.Span) ? body as BlockSyntax : null;

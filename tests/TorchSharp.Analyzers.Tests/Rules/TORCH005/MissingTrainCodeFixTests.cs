@@ -53,6 +53,39 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
                 Key);
 
         [Fact]
+        public Task DeconstructingForeach_IsALoopToo()
+            => Verify.VerifyCodeFixAsync(
+                Code(@"
+    void Fit((Tensor, Tensor)[] batches)
+    {
+        var model = new Net();
+        var optimizer = optim.Adam(model.parameters());
+        foreach (var (x, y) in batches)
+        {
+            optimizer.zero_grad();
+            nn.functional.mse_loss({|#0:model.call(x)|}, y).backward();
+            optimizer.step();
+            model.eval();
+        }
+    }"),
+                new[] { Expect(0, "model", "eval() in 'Fit' at line 44") },
+                Code(@"
+    void Fit((Tensor, Tensor)[] batches)
+    {
+        var model = new Net();
+        var optimizer = optim.Adam(model.parameters());
+        foreach (var (x, y) in batches)
+        {
+            model.train();
+            optimizer.zero_grad();
+            nn.functional.mse_loss(model.call(x), y).backward();
+            optimizer.step();
+            model.eval();
+        }
+    }"),
+                Key);
+
+        [Fact]
         public Task NoLoop_InsertsTrainAtTheStartOfTheMethod()
             => Verify.VerifyCodeFixAsync(
                 Code(@"
