@@ -65,6 +65,12 @@ namespace TorchSharp.Analyzers.Rules
                     continue;
                 }
 
+                // The commonest correct loop is proved silent from its syntax: no graph, no flow.
+                if (!engine.Exhaustive && ClearedEachIterationProof.Holds(block.Syntax))
+                {
+                    continue;
+                }
+
                 var root = context.GetControlFlowGraph(block);
                 var graphs = facts.NestedFunctions || engine.Exhaustive
                     ? ControlFlowGraphs.SelfAndNested(root).Select(g => g.Graph)
