@@ -8,7 +8,8 @@ namespace TorchSharp.Analyzers.Rules.Training
     /// <summary>
     /// A proof of silence for TORCH011, read from the syntax of the commonest correct loop, so that it needs no graph and
     /// no gradient flow: every <c>backward()</c> and every <c>R.step()</c> of the body is directly in one loop (not in a
-    /// loop, lambda or local function inside it), whose body starts with <c>R.zero_grad();</c> for each optimizer
+    /// loop, lambda or local function inside it), whose body starts (after declarations that call nothing but
+    /// <c>torch.NewDisposeScope()</c>) with <c>R.zero_grad();</c> for each optimizer
     /// <c>R</c> stepped there; each optimizer is stepped once, without a closure, and handed to no other code; there is no
     /// other <c>zero_grad</c> and no <c>goto</c>. Then every iteration clears before its backward passes and steps once: gradients are neither carried
     /// into the next step nor cleared between a backward pass and its step. Anything else goes to the flow
@@ -71,11 +72,20 @@ namespace TorchSharp.Analyzers.Rules.Training
                 return false;
             }
 
-            // The loop body's first statements clear exactly the stepped optimizers, and nothing else clears.
+            // The loop body's first statements clear exactly the stepped optimizers, and nothing else clears; before them
+            // only statements that call nothing but torch.NewDisposeScope() (`using var scope = torch.NewDisposeScope();`,
+            // `var (x, y) = batch;`).
             var cleared = new HashSet<string>();
-            foreach (var statement in loopBody.Statements)
+            var statements = loopBody.Statements;
+            var first = 0;
+            while (first < statements.Count && CallsNothingButDisposeScopes(statements[first]))
             {
-                if (!(statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == "zero_grad"
+                first++;
+            }
+
+            for (var i = first; i < statements.Count; i++)
+            {
+                if (!(statements[i] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == "zero_grad"
                       && call.ArgumentList.Arguments.Count == 0 && Receiver(call) is { } clearedReceiver))
                 {
                     break;
@@ -86,6 +96,11 @@ namespace TorchSharp.Analyzers.Rules.Training
 
             return cleared.SetEquals(receivers) && clears.Count == cleared.Count;
         }
+
+        private static bool CallsNothingButDisposeScopes(StatementSyntax statement)
+            => (statement is LocalDeclarationStatementSyntax || statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax } })
+               && statement.DescendantNodes().OfType<InvocationExpressionSyntax>().All(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "NewDisposeScope" })
+               && !statement.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax || n is ObjectCreationExpressionSyntax || n is ImplicitObjectCreationExpressionSyntax);
 
         /// <summary>The body of the innermost loop around <paramref name="node"/> inside <paramref name="body"/>; null when a lambda or local function comes first.</summary>
         private static StatementSyntax? InnermostLoopBody(SyntaxNode node, SyntaxNode body)

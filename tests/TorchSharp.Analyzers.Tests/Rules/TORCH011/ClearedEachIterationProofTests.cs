@@ -23,6 +23,9 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH011
         [InlineData("model.call(x).sum().backward(); for (var i = 0; i < 9; i++) { optimizer.zero_grad(); optimizer.step(); }", false)]
         [InlineData("for (var i = 0; i < 9; i++) { optimizer.zero_grad(); for (var k = 0; k < 2; k++) { model.call(x).sum().backward(); optimizer.step(); } }", false)]
         [InlineData("for (var i = 0; i < 9; i++) { optimizer.zero_grad(); model.call(x).sum().backward(); if (i > 2) optimizer.zero_grad(); optimizer.step(); }", false)]
+        [InlineData("foreach (var (a, b) in batches) { using var scope = torch.NewDisposeScope(); var (c, d) = (a, b); optimizer.zero_grad(); model.call(c).sum().backward(); optimizer.step(); }", true)]
+        [InlineData("foreach (var (a, b) in batches) { var loss = Run(model, a); optimizer.zero_grad(); loss.backward(); optimizer.step(); }", false)]
+        [InlineData("foreach (var (a, b) in batches) { model.call(a).sum().backward(); var s = torch.NewDisposeScope(); optimizer.zero_grad(); optimizer.step(); }", false)]
         public void Holds_OnlyForTheCanonicalLoop(string statements, bool holds)
         {
             var body = SyntaxFactory.ParseStatement("{ " + statements + " }");
