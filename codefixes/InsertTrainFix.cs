@@ -51,7 +51,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                     return FirstStatementOf(ancestor);
                 }
 
-                var body = Loops.BodyOf(ancestor);
+                var body = TorchSharp.Analyzers.Flow.Loops.BodyOf(ancestor);
                 if (body != null && body.Span.Contains(invocation.Span))
                 {
                     return body is BlockSyntax { Statements.Count: > 0 } block ? block.Statements[0] : null;

@@ -57,7 +57,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                     return null;
                 }
 
-                var body = Loops.BodyOf(ancestor);
+                var body = TorchSharp.Analyzers.Flow.Loops.BodyOf(ancestor);
                 if (body != null)
                 {
                     return body.Span.Contains(step.Span) ? body as BlockSyntax : null;

@@ -4,9 +4,20 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace TorchSharp.Analyzers.Flow
 {
-    /// <summary>Loop statements, for the "later in the method" heuristics of the optimizer rules.</summary>
+    /// <summary>Loop statements: for, foreach (also deconstructing), while, do — for the rules' heuristics and the fixes.</summary>
     internal static class Loops
     {
+        /// <summary>The body of <paramref name="node"/> when it is a loop; null otherwise.</summary>
+        public static StatementSyntax? BodyOf(SyntaxNode node)
+            => node switch
+            {
+                ForStatementSyntax loop => loop.Statement,
+                CommonForEachStatementSyntax loop => loop.Statement,
+                WhileStatementSyntax loop => loop.Statement,
+                DoStatementSyntax loop => loop.Statement,
+                _ => null,
+            };
+
         public static bool IsLoop(SyntaxNode node)
             => node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax;
 

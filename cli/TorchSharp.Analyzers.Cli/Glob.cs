@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -12,6 +14,14 @@ namespace TorchSharp.Analyzers.Cli
     internal sealed class Glob
     {
         private readonly Regex regex;
+
+        /// <summary>Whether a path relative to the checked root is selected by <c>--include</c> (any, or none given) and not <c>--exclude</c>.</summary>
+        public static Func<string, bool> Selection(IEnumerable<string> includes, IEnumerable<string> excludes)
+        {
+            var includeGlobs = includes.Select(p => new Glob(p)).ToList();
+            var excludeGlobs = excludes.Select(p => new Glob(p)).ToList();
+            return relative => (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
+        }
 
         public Glob(string pattern)
         {

@@ -46,14 +46,9 @@ namespace TorchSharp.Analyzers.Cli
             }
 
             var root = Path.TrimEndingDirectorySeparator(full);
-            var includeGlobs = includes.Select(p => new Glob(p)).ToList();
-            var excludeGlobs = excludes.Select(p => new Glob(p)).ToList();
+            var selected = Glob.Selection(includes, excludes);
             var files = Enumerate(root)
-                .Where(f =>
-                {
-                    var relative = Relative(root, f);
-                    return (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
-                })
+                .Where(f => selected(Relative(root, f)))
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .ToImmutableArray();
             if (files.IsEmpty)

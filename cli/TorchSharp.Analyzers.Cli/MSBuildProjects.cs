@@ -88,7 +88,7 @@ namespace TorchSharp.Analyzers.Cli
         /// <summary>The C# documents of the loaded projects that a fix may change: real files, once each, selected by the globs.</summary>
         public static ImmutableArray<DocumentId> FixableDocuments(LoadedProjects loaded, ImmutableArray<string> includes, ImmutableArray<string> excludes)
         {
-            var selected = Selection(includes, excludes);
+            var selected = Glob.Selection(includes, excludes);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             return loaded.Projects
                 .SelectMany(p => p.Documents)
@@ -161,17 +161,10 @@ namespace TorchSharp.Analyzers.Cli
             "^Cannot open project '([^']+)' because the file extension '[^']+' is not associated with a language",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-        private static Func<string, bool> Selection(ImmutableArray<string> includes, ImmutableArray<string> excludes)
-        {
-            var includeGlobs = includes.Select(p => new Glob(p)).ToList();
-            var excludeGlobs = excludes.Select(p => new Glob(p)).ToList();
-            return relative => (includeGlobs.Count == 0 || includeGlobs.Any(g => g.IsMatch(relative))) && !excludeGlobs.Any(g => g.IsMatch(relative));
-        }
-
         private static async Task<CheckResult> CheckAsync(LoadedProjects loaded, ImmutableArray<string> includes, ImmutableArray<string> excludes, ICheckProgress progress, CancellationToken cancellationToken)
         {
             var (root, _, projects, failures) = loaded;
-            var selected = Selection(includes, excludes);
+            var selected = Glob.Selection(includes, excludes);
             var analyzers = Product.CreateAnalyzers();
             var exceptions = new ConcurrentQueue<string>();
             var findings = new List<Finding>();

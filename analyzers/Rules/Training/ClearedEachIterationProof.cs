@@ -112,14 +112,7 @@ namespace TorchSharp.Analyzers.Rules.Training
                     return null;
                 }
 
-                var loopBody = ancestor switch
-                {
-                    ForStatementSyntax loop => loop.Statement,
-                    CommonForEachStatementSyntax loop => loop.Statement,
-                    WhileStatementSyntax loop => loop.Statement,
-                    DoStatementSyntax loop => loop.Statement,
-                    _ => null,
-                };
+                var loopBody = Flow.Loops.BodyOf(ancestor);
                 if (loopBody != null && loopBody.Span.Contains(node.Span))
                 {
                     return loopBody;
