@@ -66,7 +66,7 @@ namespace TorchSharp.Analyzers.Rules
                 }
 
                 // The commonest correct loop is proved silent from its syntax: no graph, no flow.
-                if (!engine.Exhaustive && ClearedEachIterationProof.Holds(block.Syntax))
+                if (!engine.Exhaustive && ClearedEachIterationProof.Holds(block.Syntax, ClearedEachIterationProof.TorchSharpOtherThanStep(block.SemanticModel, engine.Symbols)))
                 {
                     continue;
                 }

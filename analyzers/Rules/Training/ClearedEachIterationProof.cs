@@ -2,22 +2,35 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules.Training
 {
     /// <summary>
-    /// A proof of silence for TORCH011, read from the syntax of the commonest correct loop, so that it needs no graph and
-    /// no gradient flow: every <c>backward()</c> and every <c>R.step()</c> of the body is directly in one loop (not in a
-    /// loop, lambda or local function inside it), whose body starts (after declarations that call nothing but
-    /// <c>torch.NewDisposeScope()</c>) with <c>R.zero_grad();</c> for each optimizer
-    /// <c>R</c> stepped there; each optimizer is stepped once, without a closure, and handed to no other code; there is no
-    /// other <c>zero_grad</c> and no <c>goto</c>. Then every iteration clears before its backward passes and steps once: gradients are neither carried
-    /// into the next step nor cleared between a backward pass and its step. Anything else goes to the flow
-    /// (<c>exhaustive_flow</c> turns the proof off; the equivalence tests compare both).
+    /// A proof of silence for TORCH011, read from the syntax of the commonest correct loops, so that it needs no graph and
+    /// no gradient flow: every <c>R.step()</c> of the body is directly in a loop (not in a loop, lambda or local function
+    /// inside it) whose body starts (after declarations that call nothing but <c>torch.NewDisposeScope()</c>) with
+    /// <c>R.zero_grad();</c> for each optimizer <c>R</c> stepped there; the loops that step are disjoint, and every
+    /// <c>backward()</c> is directly in one of them (with several, each has a <c>backward()</c> statement between its
+    /// clears and its first step); each optimizer is stepped once, without a closure, and handed to no other code; there
+    /// is no other <c>zero_grad</c> and no <c>goto</c>. Then every path from one step of an optimizer to the next passes
+    /// its clear, and none reaches a step with only cleared gradients: gradients are neither carried into the next step
+    /// nor cleared between a backward pass and its step. Anything else goes to the flow (<c>exhaustive_flow</c> turns the
+    /// proof off; the equivalence tests compare both).
+    /// <para>
+    /// Given a binding of the few calls asked about (the second parameter of <see cref="Holds"/>), two things the flow
+    /// also ignores are allowed: a <c>step()</c> of TorchSharp that is not an optimizer's (an LR scheduler's
+    /// <c>scheduler.step()</c> after the loop), and an optimizer handed to TorchSharp (<c>StepLR(optimizer, ..)</c>).
+    /// </para>
     /// </summary>
     internal static class ClearedEachIterationProof
     {
-        public static bool Holds(SyntaxNode body)
+        /// <param name="body">The body of a method, constructor or local function.</param>
+        /// <param name="isTorchSharpOtherThanStep">
+        /// Whether an invocation or object creation binds to TorchSharp code that is not an optimizer's <c>step()</c>;
+        /// null: nothing is bound, every <c>step()</c> may be an optimizer's and every call may clear.
+        /// </param>
+        public static bool Holds(SyntaxNode body, System.Func<ExpressionSyntax, bool>? isTorchSharpOtherThanStep = null)
         {
             var steps = new List<InvocationExpressionSyntax>();
             var backwards = new List<InvocationExpressionSyntax>();
@@ -33,7 +46,7 @@ namespace TorchSharp.Analyzers.Rules.Training
                 {
                     switch (NameOf(invocation))
                     {
-                        case "step":
+                        case "step" when isTorchSharpOtherThanStep is null || !isTorchSharpOtherThanStep(invocation):
                             steps.Add(invocation);
                             break;
                         case "backward":
@@ -46,35 +59,70 @@ namespace TorchSharp.Analyzers.Rules.Training
                 }
             }
 
-            if (steps.Count == 0 || backwards.Count == 0 || !(InnermostLoopBody(steps[0], body) is BlockSyntax loopBody))
+            if (steps.Count == 0 || backwards.Count == 0)
             {
                 return false;
             }
 
+            // The loops that step, each with the optimizers it steps; each optimizer stepped once, without a closure.
             var receivers = new HashSet<string>();
+            var loops = new Dictionary<BlockSyntax, HashSet<string>>();
             foreach (var step in steps)
             {
                 if (step.ArgumentList.Arguments.Count != 0 || !(Receiver(step) is { } receiver) || !receivers.Add(receiver)
-                    || InnermostLoopBody(step, body) != loopBody)
+                    || !(InnermostLoopBody(step, body) is BlockSyntax loopBody))
                 {
                     return false;
                 }
+
+                if (!loops.TryGetValue(loopBody, out var stepped))
+                {
+                    loops.Add(loopBody, stepped = new HashSet<string>());
+                }
+
+                stepped.Add(receiver);
             }
 
-            if (backwards.Any(b => InnermostLoopBody(b, body) != loopBody))
+            // Loops that step are disjoint, and every backward() is directly in one of them.
+            if (loops.Keys.Any(outer => loops.Keys.Any(inner => inner != outer && outer.Span.Contains(inner.Span)))
+                || backwards.Any(b => !(InnermostLoopBody(b, body) is BlockSyntax loopBody && loops.ContainsKey(loopBody))))
             {
                 return false;
             }
 
             // An optimizer handed to other code may be stepped or cleared there: the flow decides.
-            if (body.DescendantNodes().OfType<ArgumentSyntax>().Any(a => Plain(a.Expression) is { } passed && receivers.Contains(passed)))
+            if (body.DescendantNodes().OfType<ArgumentSyntax>().Any(a => Plain(a.Expression) is { } passed && receivers.Contains(passed)
+                                                                          && !(isTorchSharpOtherThanStep != null && a.Parent?.Parent is ExpressionSyntax call
+                                                                               && (call is InvocationExpressionSyntax || call is BaseObjectCreationExpressionSyntax)
+                                                                               && isTorchSharpOtherThanStep(call))))
             {
                 return false;
             }
 
-            // The loop body's first statements clear exactly the stepped optimizers, and nothing else clears; before them
-            // only statements that call nothing but torch.NewDisposeScope() (`using var scope = torch.NewDisposeScope();`,
-            // `var (x, y) = batch;`).
+            var leadingClears = 0;
+            foreach (var loop in loops)
+            {
+                if (!(LeadingClears(loop.Key, loop.Value, requireBackwardBeforeSteps: loops.Count > 1) is { } count))
+                {
+                    return false;
+                }
+
+                leadingClears += count;
+            }
+
+            // Nothing else clears.
+            return clears.Count == leadingClears;
+        }
+
+        /// <summary>
+        /// How many <c>zero_grad()</c> calls open <paramref name="loopBody"/> when they clear exactly the optimizers it steps;
+        /// null otherwise. Before them only statements that call nothing but <c>torch.NewDisposeScope()</c>
+        /// (<c>using var scope = torch.NewDisposeScope();</c>, <c>var (x, y) = batch;</c>). With several loops, a backward
+        /// pass of another loop may reach this one's first iteration: then a <c>backward()</c> statement of the body itself
+        /// must come between the clears and the first step, so that no path reaches a step with only cleared gradients.
+        /// </summary>
+        private static int? LeadingClears(BlockSyntax loopBody, HashSet<string> stepped, bool requireBackwardBeforeSteps)
+        {
             var cleared = new HashSet<string>();
             var statements = loopBody.Statements;
             var first = 0;
@@ -83,9 +131,10 @@ namespace TorchSharp.Analyzers.Rules.Training
                 first++;
             }
 
-            for (var i = first; i < statements.Count; i++)
+            var next = first;
+            for (; next < statements.Count; next++)
             {
-                if (!(statements[i] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == "zero_grad"
+                if (!(statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == "zero_grad"
                       && call.ArgumentList.Arguments.Count == 0 && Receiver(call) is { } clearedReceiver))
                 {
                     break;
@@ -94,8 +143,45 @@ namespace TorchSharp.Analyzers.Rules.Training
                 cleared.Add(clearedReceiver);
             }
 
-            return cleared.SetEquals(receivers) && clears.Count == cleared.Count;
+            if (!cleared.SetEquals(stepped))
+            {
+                return null;
+            }
+
+            if (requireBackwardBeforeSteps)
+            {
+                var backwardBeforeSteps = false;
+                for (; next < statements.Count && !backwardBeforeSteps; next++)
+                {
+                    if (statements[next].DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(i => NameOf(i) == "step"))
+                    {
+                        return null;
+                    }
+
+                    backwardBeforeSteps = statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax backward } && NameOf(backward) == "backward";
+                }
+
+                if (!backwardBeforeSteps)
+                {
+                    return null;
+                }
+            }
+
+            return cleared.Count;
         }
+
+        /// <summary>
+        /// The binding the proof asks for (null without a semantic model): whether a call binds to TorchSharp code other
+        /// than an optimizer's <c>step()</c> and the calls the flow reads as clears, which the flow treats as neither
+        /// stepping nor clearing (an LR scheduler's <c>step()</c>, <c>StepLR(optimizer, ..)</c>).
+        /// </summary>
+        public static System.Func<ExpressionSyntax, bool>? TorchSharpOtherThanStep(SemanticModel? model, TorchSymbols symbols)
+            => model is null
+                ? null
+                : call => call.SyntaxTree == model.SyntaxTree
+                          && model.GetSymbolInfo(call).Symbol is IMethodSymbol method
+                          && symbols.IsTorchSharp(method) && symbols.Classify(method) != TorchCallKind.OptimizerStep
+                          && !(method.Name is "zero_grad" or "zero_" or "parameters" or "named_parameters");
 
         private static bool CallsNothingButDisposeScopes(StatementSyntax statement)
             => (statement is LocalDeclarationStatementSyntax || statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax } })

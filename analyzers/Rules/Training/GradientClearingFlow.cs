@@ -40,6 +40,7 @@ namespace TorchSharp.Analyzers.Rules.Training
         private readonly GradientClearingCalls _calls;
         private readonly List<ISymbol> _optimizers;
         private readonly ISymbol?[] _builtOver;
+        private readonly Dictionary<IOperation, IOperation[]> _effects = new Dictionary<IOperation, IOperation[]>();
 
         private GradientClearingFlow(ControlFlowGraph graph, TorchSymbols symbols, GradientClearingCalls calls, List<ISymbol> optimizers)
             : base(graph, EqualityComparer<ulong>.Default)
@@ -122,8 +123,7 @@ namespace TorchSharp.Analyzers.Rules.Training
         /// <summary>The effect of one top-level operation, calling <paramref name="atStep"/> with the state just before each tracked step.</summary>
         private ulong Apply(IOperation operation, ulong state, System.Action<IInvocationOperation, int, ulong>? atStep)
         {
-            // Children before parents: the order in which the calls of one statement run.
-            foreach (var current in operation.DescendantsAndSelf().Reverse())
+            foreach (var current in EffectsOf(operation))
             {
                 switch (current)
                 {
@@ -138,6 +138,38 @@ namespace TorchSharp.Analyzers.Rules.Training
             }
 
             return state;
+        }
+
+        /// <summary>
+        /// The operations of <paramref name="operation"/> that may change the state — calls other than TorchSharp's
+        /// bookkeeping, and writes of <c>grad</c> — children before parents (the order in which the calls of one statement
+        /// run). Found once per operation: the fixpoint and the replay visit each operation several times.
+        /// </summary>
+        private IOperation[] EffectsOf(IOperation operation)
+        {
+            if (!_effects.TryGetValue(operation, out var effects))
+            {
+                effects = operation.DescendantsAndSelf().Reverse().Where(MayChangeState).ToArray();
+                _effects.Add(operation, effects);
+            }
+
+            return effects;
+        }
+
+        private bool MayChangeState(IOperation operation)
+        {
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "grad" } }:
+                    return true;
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    return _symbols.Classify(method) is TorchCallKind.Backward or TorchCallKind.OptimizerStep
+                           || !_symbols.IsTorchSharp(method)
+                           || (!method.IsStatic && method.Name is "zero_grad" or "parameters" or "named_parameters" or "zero_");
+                default:
+                    return false;
+            }
         }
 
         private ulong ApplyCall(IInvocationOperation invocation, ulong state, System.Action<IInvocationOperation, int, ulong>? atStep)
