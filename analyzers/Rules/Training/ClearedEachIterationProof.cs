@@ -35,11 +35,18 @@ namespace TorchSharp.Analyzers.Rules.Training
             var steps = new List<InvocationExpressionSyntax>();
             var backwards = new List<InvocationExpressionSyntax>();
             var clears = new List<InvocationExpressionSyntax>();
+            var namedArguments = new List<(ArgumentSyntax Argument, string Name)>();
             foreach (var node in body.DescendantNodes())
             {
                 if (node is GotoStatementSyntax)
                 {
                     return false;
+                }
+
+                if (node is ArgumentSyntax argument && Plain(argument.Expression) is { } passed)
+                {
+                    namedArguments.Add((argument, passed));
+                    continue;
                 }
 
                 if (node is InvocationExpressionSyntax invocation)
@@ -91,10 +98,10 @@ namespace TorchSharp.Analyzers.Rules.Training
             }
 
             // An optimizer handed to other code may be stepped or cleared there: the flow decides.
-            if (body.DescendantNodes().OfType<ArgumentSyntax>().Any(a => Plain(a.Expression) is { } passed && receivers.Contains(passed)
-                                                                          && !(isTorchSharpOtherThanStep != null && a.Parent?.Parent is ExpressionSyntax call
-                                                                               && (call is InvocationExpressionSyntax || call is BaseObjectCreationExpressionSyntax)
-                                                                               && isTorchSharpOtherThanStep(call))))
+            if (namedArguments.Any(a => receivers.Contains(a.Name)
+                                        && !(isTorchSharpOtherThanStep != null && a.Argument.Parent?.Parent is ExpressionSyntax call
+                                             && (call is InvocationExpressionSyntax || call is BaseObjectCreationExpressionSyntax)
+                                             && isTorchSharpOtherThanStep(call))))
             {
                 return false;
             }
