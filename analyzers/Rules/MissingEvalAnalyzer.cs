@@ -66,7 +66,7 @@ namespace TorchSharp.Analyzers.Rules
                 {
                     TrainOriginKind.Created => "created at " + origin.LineText(reportedIn),
                     TrainOriginKind.TrainCall => "train() at " + origin.LineText(reportedIn),
-                    _ => "left in training mode by the call at " + origin.LineText(reportedIn),
+                    _ => "left in training mode by " + HelperCallWording.Of(origin.Node) + " at " + origin.LineText(reportedIn),
                 };
             }
 

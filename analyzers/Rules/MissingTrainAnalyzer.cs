@@ -109,7 +109,7 @@ namespace TorchSharp.Analyzers.Rules
                 return "eval()" + inMethod + " at " + where;
             }
 
-            return "left in eval mode by the call at " + where;
+            return "left in eval mode by " + HelperCallWording.Of(origin) + " at " + where;
         }
     }
 }

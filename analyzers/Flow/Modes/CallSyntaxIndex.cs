@@ -27,6 +27,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
         private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _requiresGradWriters;
+        private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _modeSetters;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
@@ -38,6 +39,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
             _requiresGradWriters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
+            _modeSetters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindModeSetters, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>
@@ -58,9 +60,50 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return (levels[Math.Max(0, Math.Min(calls, levels.Length - 1))], constructors);
         }
 
-        // Level k: the names of the members that assign requires_grad or call requires_grad_ (k = 0: the only places the
-        // flow freezes or unfreezes), or call, by name, a member of level k - 1.
+        // Level 0: the members that assign requires_grad or call requires_grad_ (the only places the flow freezes or
+        // unfreezes); level k adds the members that call, by name, a member of level k - 1.
         private (ImmutableArray<ImmutableHashSet<string>>, bool) FindRequiresGradWriters()
+        {
+            var seeds = new List<SyntaxNode>();
+            foreach (var source in _texts.Value)
+            {
+                foreach (var mention in source.Mentions("requires_grad", followedBy: "=/#"))
+                {
+                    if (IsAssigned(mention))
+                    {
+                        seeds.Add(mention);
+                    }
+                }
+
+                // Called: the flow counts requires_grad_(..) as a write only as an invocation.
+                seeds.AddRange(source.Mentions("requires_grad_", followedBy: "(/#"));
+            }
+
+            return CallersByLevel(seeds);
+        }
+
+        /// <summary>
+        /// Whether a method called <paramref name="name"/> (a constructor: its type's name) might call <c>eval()</c> or
+        /// <c>train(..)</c> on some module itself or through at most <paramref name="calls"/> calls down, read from the
+        /// syntax. False proves that no method of that name leaves any module, or field holding one, in another mode.
+        /// </summary>
+        public bool MaySetMode(string name, int calls)
+        {
+            var (levels, _) = _modeSetters.Value;
+            return calls >= 0 && levels[Math.Max(0, Math.Min(calls, levels.Length - 1))].Contains(name);
+        }
+
+        // Level 0: the members that call something named eval or train (the only places the flow sets a mode); level k
+        // adds the members that call, by name, a member of level k - 1.
+        private (ImmutableArray<ImmutableHashSet<string>>, bool) FindModeSetters()
+            => CallersByLevel(CallsNamed("eval").AddRange(CallsNamed("train")));
+
+        /// <summary>
+        /// The names of the members that hold one of <paramref name="seeds"/> (level 0), then, level by level up to
+        /// <see cref="ModeFlowEngine.MaxDepth"/>, of the members that call one of them by name; and whether a constructor is
+        /// among them at any level (then a <c>new()</c> or a <c>: base(..)</c>, which name no type, might run one).
+        /// </summary>
+        private (ImmutableArray<ImmutableHashSet<string>>, bool) CallersByLevel(IEnumerable<SyntaxNode> seeds)
         {
             var levels = ImmutableArray.CreateBuilder<ImmutableHashSet<string>>();
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -76,21 +119,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
-            foreach (var source in _texts.Value)
+            foreach (var seed in seeds)
             {
-                foreach (var mention in source.Mentions("requires_grad", followedBy: "=/#"))
-                {
-                    if (IsAssigned(mention))
-                    {
-                        Add(mention);
-                    }
-                }
-
-                // Called: the flow counts requires_grad_(..) as a write only as an invocation.
-                foreach (var mention in source.Mentions("requires_grad_", followedBy: "(/#"))
-                {
-                    Add(mention);
-                }
+                Add(seed);
             }
 
             levels.Add(names.ToImmutableHashSet(StringComparer.Ordinal));

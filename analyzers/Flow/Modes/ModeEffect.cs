@@ -27,5 +27,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>The grad mode of the scope <paramref name="method"/> returns on every path, when it returns a grad-mode switch's scope.</summary>
         GradFlags? GradScopeReturnedBy(Microsoft.CodeAnalysis.IMethodSymbol method);
+
+        /// <summary>The module fields and properties (of its <c>this</c>, or static) that <paramref name="callee"/> may leave in Eval or Train mode.</summary>
+        System.Collections.Immutable.ImmutableArray<FieldModeEffect> FieldEffectsOf(Microsoft.CodeAnalysis.IMethodSymbol callee, int depth);
+
+        /// <summary>
+        /// The module field or property of <paramref name="holder"/>'s class that the field <paramref name="inner"/> of the
+        /// object held in <paramref name="holder"/> is proved to hold, or null.
+        /// </summary>
+        Microsoft.CodeAnalysis.ISymbol? ModuleFieldHeldBy(Microsoft.CodeAnalysis.ISymbol holder, Microsoft.CodeAnalysis.ISymbol inner);
     }
 }

@@ -794,6 +794,47 @@ namespace TorchSharp.Analyzers.Flow.Modes
                             break;
                     }
                 }
+
+                if (isOurs)
+                {
+                    ApplyFieldEffects(callee, syntax, instance);
+                }
+            }
+
+            /// <summary>
+            /// A helper of this compilation that leaves module fields in Eval or Train mode: its own fields when it runs on
+            /// <c>this</c>, static fields whatever its receiver, and the fields of a helper object held in a field of
+            /// <c>this</c> when they are proved to hold a module field of <c>this</c> (<c>_sampler.Sample()</c>).
+            /// </summary>
+            private void ApplyFieldEffects(IMethodSymbol callee, SyntaxNode syntax, IOperation? instance)
+            {
+                var effects = _flow._summaries.FieldEffectsOf(callee.OriginalDefinition, _flow._depth + 1);
+                if (effects.IsEmpty)
+                {
+                    return;
+                }
+
+                var receiver = instance?.SkipConversions();
+                var onThis = receiver is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+                var holder = !onThis && receiver != null && StorageOf(receiver) is { Symbol: { } held } && (held is IFieldSymbol || held is IPropertySymbol) && !held.IsStatic
+                    ? held
+                    : null;
+                foreach (var effect in effects)
+                {
+                    var target = effect.Field.IsStatic || onThis ? effect.Field
+                        : holder != null ? _flow._summaries.ModuleFieldHeldBy(holder, effect.Field)
+                        : null;
+                    if (target is null)
+                    {
+                        continue;
+                    }
+
+                    var id = _flow.ValueIn(State, Storage.Of(target));
+                    if (id != NoValue)
+                    {
+                        State = State.With(modes: State.Modes.SetItem(id, effect.After(_flow.ModeIn(State, id), syntax, State.Grad.IsOff)));
+                    }
+                }
             }
         }
     }

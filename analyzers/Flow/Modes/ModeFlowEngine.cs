@@ -163,7 +163,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public bool GradIsProvedOff(IInvocationOperation pass) => !Exhaustive && SilenceProofs.GradIsOff(pass, Symbols, _callSyntax);
 
         /// <summary>Whether the module of <paramref name="pass"/> is proved to be in training (or eval) mode on every path (<see cref="SilenceProofs"/>).</summary>
-        public bool ModeIsProved(IInvocationOperation pass, bool train) => !Exhaustive && SilenceProofs.ModeIsSet(pass, train, Symbols);
+        public bool ModeIsProved(IInvocationOperation pass, bool train) => !Exhaustive && SilenceProofs.ModeIsSet(pass, train, Symbols, _callSyntax);
 
         /// <summary>
         /// Whether the module of <paramref name="pass"/> is proved never to be in training mode or in an unresolved entry
@@ -172,7 +172,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public bool NeverTrainingAt(IInvocationOperation pass)
             => ModeIsProved(pass, train: false)
-               || (!Exhaustive && SilenceProofs.NothingChangesMode(pass, train: false, Symbols, out var entered)
+               || (!Exhaustive && SilenceProofs.NothingChangesMode(pass, train: false, Symbols, _callSyntax, out var entered)
                    && (ResolveEntry(ModeFact.Entry(entered!)).Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0);
 
         /// <inheritdoc />

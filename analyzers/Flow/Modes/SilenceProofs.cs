@@ -20,14 +20,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// (true) on every path to it: an unconditional <c>eval()</c>/<c>train(..)</c> statement on the same storage
         /// precedes it in an enclosing block, and nothing between them could change a module's mode.
         /// </summary>
-        public static bool ModeIsSet(IInvocationOperation pass, bool train, TorchSymbols symbols)
+        public static bool ModeIsSet(IInvocationOperation pass, bool train, TorchSymbols symbols, CallSyntaxIndex syntax)
         {
             if (pass.Instance is null || !(Storage.Referenced(pass.Instance.SkipConversions()) is Storage module) || pass.EnclosingFunction() != null)
             {
                 return false;
             }
 
-            return FindPreceding(pass, statement => SetsMode(statement, module, train, symbols), operation => MayChangeMode(operation, module, train, symbols));
+            return FindPreceding(pass, statement => SetsMode(statement, module, train, symbols), operation => MayChangeMode(operation, module, train, symbols, syntax));
         }
 
         /// <summary>
@@ -36,7 +36,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// entered the body with, possibly switched to the wanted one. <paramref name="entered"/> is the parameter, field
         /// or property whose entry mode that is.
         /// </summary>
-        public static bool NothingChangesMode(IInvocationOperation pass, bool train, TorchSymbols symbols, out ISymbol? entered)
+        public static bool NothingChangesMode(IInvocationOperation pass, bool train, TorchSymbols symbols, CallSyntaxIndex syntax, out ISymbol? entered)
         {
             entered = null;
             if (pass.Instance is null || !(Storage.Referenced(pass.Instance.SkipConversions()) is Storage module)
@@ -45,7 +45,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
-            if (pass.Root().AnyInTree(operation => MayChangeMode(operation, module, train, symbols)))
+            if (pass.Root().AnyInTree(operation => MayChangeMode(operation, module, train, symbols, syntax)))
             {
                 return false;
             }
@@ -151,9 +151,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// Whether <paramref name="operation"/> might take some module out of eval mode (or training mode, for
         /// <paramref name="train"/>) as the flow sees it, conservatively: a train(..) (or eval()) call on anything, since an
         /// alias shares the mode; a call of code other than TorchSharp's, or a creation, given a module; a write to the
-        /// module's storage; a goto.
+        /// module's storage; a goto; a call of a helper of this compilation that may call eval()/train(..).
         /// </summary>
-        private static bool MayChangeMode(IOperation operation, Storage module, bool train, TorchSymbols symbols)
+        private static bool MayChangeMode(IOperation operation, Storage module, bool train, TorchSymbols symbols, CallSyntaxIndex syntax)
         {
             // By kind (one virtual call), not by interface type tests: this runs for every operation between a switch
             // and a pass.
@@ -171,7 +171,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                             return false;
                     }
 
-                    return symbols.HandsModuleToOtherCode(call);
+                    // A helper of this compilation whose name may reach an eval()/train(..) changes the fields it reaches
+                    // (its own class's, static ones, a helper object's) without being handed a module.
+                    return symbols.HandsModuleToOtherCode(call)
+                           || (call.TargetMethod.IsInSource(symbols.Compilation) && syntax.MaySetMode(call.TargetMethod.Name, ModeFlowEngine.MaxDepth - 1));
                 case OperationKind.ObjectCreation:
                     return symbols.AnyModuleArgument(((IObjectCreationOperation)operation).Arguments);
                 case OperationKind.DeconstructionAssignment:

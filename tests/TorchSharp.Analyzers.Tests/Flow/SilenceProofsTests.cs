@@ -25,6 +25,9 @@ using static TorchSharp.torch;
 class C
 {
     static void MakeTrain(nn.Module m) { m.train(); }
+    static nn.Module Shared = nn.Linear(1, 1);
+    static void TrainShared() => MakeTrain(Shared);
+    static void Log(string text) => Console.WriteLine(text);
 
     Tensor M(nn.Module<Tensor, Tensor> p, Tensor x, bool flag, int n)
     {
@@ -44,8 +47,10 @@ class C
         [InlineData("p.train(); return p.call(x);", false)]
         [InlineData("p.eval(); var q = p; q.eval(); return p.call(x);", true)]
         [InlineData("p.eval(); int.TryParse(\"1\", out var k); return p.call(x);", true)]
+        [InlineData("p.eval(); TrainShared(); return p.call(x);", false)]
+        [InlineData("p.eval(); Log(\"x\"); return p.call(x);", true)]
         public async Task EvalMode(string body, bool proved)
-            => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.ModeIsSet(pass, train: false, symbols)));
+            => Assert.Equal(proved, await Prove(body, (pass, symbols, index) => SilenceProofs.ModeIsSet(pass, train: false, symbols, index)));
 
         [Theory]
         [InlineData("for (var i = 0; i < n; i++) { p.train(); x = p.call(x); } return x;", true)]
@@ -56,7 +61,7 @@ class C
         [InlineData("p.train(); var (a, b) = (1, 2); return p.call(x);", true)]
         [InlineData("p.train(); (p, n) = (p, 1); return p.call(x);", false)]
         public async Task TrainingMode(string body, bool proved)
-            => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.ModeIsSet(pass, train: true, symbols)));
+            => Assert.Equal(proved, await Prove(body, (pass, symbols, index) => SilenceProofs.ModeIsSet(pass, train: true, symbols, index)));
 
         [Theory]
         [InlineData("using (torch.no_grad()) { return p.call(x); }", true)]
@@ -75,10 +80,11 @@ class C
         [InlineData("using (torch.no_grad()) { return p.call(x); }", true)]
         [InlineData("p.eval(); return p.call(x);", true)]
         [InlineData("MakeTrain(p); return p.call(x);", false)]
+        [InlineData("TrainShared(); return p.call(x);", false)]
         [InlineData("if (flag) { p.train(); } return p.call(x);", false)]
         [InlineData("var local = p; return local.call(x);", false)]
         public async Task EntryModeUnchanged(string body, bool proved)
-            => Assert.Equal(proved, await Prove(body, (pass, symbols, _) => SilenceProofs.NothingChangesMode(pass, train: false, symbols, out var entered) && entered!.Name == "p"));
+            => Assert.Equal(proved, await Prove(body, (pass, symbols, index) => SilenceProofs.NothingChangesMode(pass, train: false, symbols, index, out var entered) && entered!.Name == "p"));
 
         private static async Task<bool> Prove(string body, System.Func<IInvocationOperation, TorchSymbols, CallSyntaxIndex, bool> proof)
         {

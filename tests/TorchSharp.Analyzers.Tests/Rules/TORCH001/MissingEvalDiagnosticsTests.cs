@@ -328,7 +328,7 @@ class C
         {
             return {|#0:model.call(x)|};
         }
-    }"), Expect(0, "model", "left in training mode by the call at line 44"));
+    }"), Expect(0, "model", "left in training mode by 'Restore()' at line 44"));
 
         [Fact]
         public Task PassedToUnknownCode_IsSilent()

@@ -127,7 +127,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH005
             optimizer.step();
             Console.WriteLine(Evaluate(model, x));
         }
-    }"), Expect(0, "model", "left in eval mode by the call at line 53"));
+    }"), Expect(0, "model", "left in eval mode by 'Evaluate()' at line 53"));
 
         [Fact]
         public Task TrainingHelperWhoseCallerEvaluatesInBetween_Reports()
