@@ -24,13 +24,15 @@ namespace TorchSharp.Analyzers.Rules
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
-            // An inference region needs grad switched off in this member or by a caller, or an inference method by name;
+            // An inference region needs grad switched off in this member or by a caller, or an inference method (or local
+            // function) by name;
             // a body whose every pass follows an eval() of its module, with nothing in between, needs no flow.
             var owner = context.OwningSymbol;
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
-                facts => (facts.MaySwitchGrad || ForwardPassContext.IsInferenceMethod(context) || engine.MayRunWithGradOff(owner))
+                facts => (facts.MaySwitchGrad || ForwardPassContext.IsInferenceMethod(context) || engine.MayRunWithGradOff(owner)
+                          || !facts.EveryOwnPass(pass => !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)))
                          && !facts.EveryOwnPass(engine.NeverTrainingAt)))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.

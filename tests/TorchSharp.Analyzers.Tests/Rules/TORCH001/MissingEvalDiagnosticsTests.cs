@@ -593,6 +593,34 @@ class C
     }"), Expect(0, "model", "created at line 41"));
 
         [Fact]
+        public Task InsideLocalFunctionNamedLikeInference_WithoutNoGrad_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    Tensor Run(Tensor x)
+    {
+        return Infer(x);
+
+        static Tensor Infer(Tensor input)
+        {
+            var model = new Net();
+            return {|#0:model.call(input)|};
+        }
+    }"), Expect(0, "model", "created at line 41"));
+
+        [Fact]
+        public Task InsideLocalFunctionWithAnotherName_WithoutNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    Tensor Run(Tensor x)
+    {
+        return Apply(x);
+
+        static Tensor Apply(Tensor input)
+        {
+            var model = new Net();
+            return model.call(input);
+        }
+    }"));
+
+        [Fact]
         public Task CapturedModuleInLambda_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     Func<Tensor, Tensor> Make()
