@@ -27,7 +27,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
         private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _requiresGradWriters;
-        private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _modeSetters;
+        private readonly ModeSetterNames _modeSetters;
         private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
         private readonly Lazy<(ImmutableHashSet<SyntaxNode> Members, ImmutableHashSet<SyntaxNode> Helpers)> _gradSwitching;
         private readonly ConcurrentDictionary<(string, int), bool> _mayRunWithGradOff = new ConcurrentDictionary<(string, int), bool>();
@@ -39,7 +39,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 LazyThreadSafetyMode.ExecutionAndPublication);
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
             _requiresGradWriters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
-            _modeSetters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindModeSetters, LazyThreadSafetyMode.ExecutionAndPublication);
+            _modeSetters = new ModeSetterNames(compilation);
         }
 
         /// <summary>
@@ -87,16 +87,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <c>train(..)</c> on some module itself or through at most <paramref name="calls"/> calls down, read from the
         /// syntax. False proves that no method of that name leaves any module, or field holding one, in another mode.
         /// </summary>
-        public bool MaySetMode(string name, int calls)
-        {
-            var (levels, _) = _modeSetters.Value;
-            return calls >= 0 && levels[Math.Max(0, Math.Min(calls, levels.Length - 1))].Contains(name);
-        }
-
-        // Level 0: the members that call something named eval or train (the only places the flow sets a mode); level k
-        // adds the members that call, by name, a member of level k - 1.
-        private (ImmutableArray<ImmutableHashSet<string>>, bool) FindModeSetters()
-            => CallersByLevel(CallsNamed("eval").AddRange(CallsNamed("train")));
+        public bool MaySetMode(string name, int calls) => _modeSetters.MaySetMode(name, calls);
 
         /// <summary>
         /// The names of the members that hold one of <paramref name="seeds"/> (level 0), then, level by level up to
