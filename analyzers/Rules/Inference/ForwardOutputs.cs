@@ -175,7 +175,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 if (GraphEndingMethods.Contains(method.Name) || IsIntegerCast(call))
                 {
-                    return Ended(method.Name + "()");
+                    return Ended(Named(call));
                 }
 
                 if (method.Name == "Dispose" || method.Name == "DisposeAsync")
@@ -212,7 +212,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                         if (GraphEndingMethods.Contains(method.Name) || IsIntegerCast(call))
                         {
-                            return Ended(method.Name + "()");
+                            return Ended(Named(call));
                         }
 
                         return ResultEnds(call, method, depth);
@@ -383,6 +383,23 @@ namespace TorchSharp.Analyzers.Rules.Inference
             {
                 Consumer ??= consumer;
                 return true;
+            }
+
+            // argmax(), item(); a cast with its type: to(ScalarType.Byte).
+            private static string Named(IInvocationOperation call)
+            {
+                if (IsIntegerCast(call))
+                {
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (argument.Value.Type is { TypeKind: TypeKind.Enum, Name: "ScalarType" } && argument.Value.Syntax is { } syntax)
+                        {
+                            return call.TargetMethod.Name + "(" + syntax + ")";
+                        }
+                    }
+                }
+
+                return call.TargetMethod.Name + "()";
             }
 
             // to_type(ScalarType.Int64), to(ScalarType.Bool), type(..): an integer or bool tensor has no gradient (measured).

@@ -158,7 +158,7 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
             Console.WriteLine(output.to_type(ScalarType.Int64).ToString());
         }
         return output.data<float>().ToArray();
-    }"), Expect(0, "model", "to_type()"));
+    }"), Expect(0, "model", "to_type(ScalarType.Int64)"));
 
         [Fact]
         public Task ComparisonOperatorInTryFinally_Reports()
