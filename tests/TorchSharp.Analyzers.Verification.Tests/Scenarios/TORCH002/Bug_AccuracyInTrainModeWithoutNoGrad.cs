@@ -26,8 +26,8 @@ public static class Scenario
         var loss = nn.functional.cross_entropy(model.call(input), labels);
         loss.backward();
         optimizer.step();
-        var predicted = model.call(input).argmax(1);
-        var correct = predicted.eq(labels).sum().item<long>();
-        return "correct=" + correct + " requires_grad=" + predicted.requires_grad;
+        var logits = model.call(input);
+        var correct = logits.argmax(1).eq(labels).sum().item<long>();
+        return "correct=" + correct + " recorded=" + logits.requires_grad;
     }
 }

@@ -25,9 +25,9 @@ public static class Scenario
         optimizer.step();
         using (torch.no_grad())
         {
-            var predicted = model.call(input).argmax(1);
-            var correct = predicted.eq(labels).sum().item<long>();
-            return "correct=" + correct + " requires_grad=" + predicted.requires_grad;
+            var logits = model.call(input);
+            var correct = logits.argmax(1).eq(labels).sum().item<long>();
+            return "correct=" + correct + " recorded=" + logits.requires_grad;
         }
     }
 }
