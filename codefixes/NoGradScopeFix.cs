@@ -83,10 +83,11 @@ namespace TorchSharp.Analyzers.CodeFixes
             if (!container.AllowsUsingDeclaration
                 || !(first.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 })
                 || container.Statements.Any(s => s is LabeledStatementSyntax)
-                || container.Statements.Skip(container.Index).Any(SuspendsExecution))
+                || container.Statements.Skip(container.Index).Any(SuspendsExecution)
+                || container.Statements.Skip(container.Index).Any(Trains))
             {
                 // CS8647 in a switch section; CS8648/CS8649 when a goto jumps across the declaration; a scope held
-                // across await or yield (see SuspendsExecution).
+                // across await or yield (see SuspendsExecution); a training step the scope would cover (see Trains).
                 return null;
             }
 
@@ -116,7 +117,8 @@ namespace TorchSharp.Analyzers.CodeFixes
 
             if (wrapped.Any(s => s is LabeledStatementSyntax)
                 || !DirectivesBalance(wrapped)
-                || wrapped.Any(SuspendsExecution))
+                || wrapped.Any(SuspendsExecution)
+                || wrapped.Any(Trains))
             {
                 // A label the code jumps to, a #if that would end up half inside the new block, or an await/yield that
                 // would carry the thread-local scope over to other code (see SuspendsExecution).
@@ -199,6 +201,21 @@ namespace TorchSharp.Analyzers.CodeFixes
                           || (n is UsingStatementSyntax u && u.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
                           || (n is LocalDeclarationStatementSyntax d && d.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
                           || (n is CommonForEachStatementSyntax f && f.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword)));
+
+        /// <summary>
+        /// Whether <paramref name="statement"/> calls <c>backward()</c> or <c>step()</c>. A pass whose output ends the graph
+        /// is reported even in a body that trains (docs/rules/TORCH002.md, "An output that ends the graph"): a scope that
+        /// covered the training step too would make its backward() throw, so that shape of the fix is not offered.
+        /// </summary>
+        private static bool Trains(StatementSyntax statement)
+            => statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
+                .Any(call => call.Expression switch
+                {
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is "backward" or "step",
+                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is "backward" or "step",
+                    IdentifierNameSyntax name => name.Identifier.ValueText is "backward" or "step",
+                    _ => false,
+                });
 
         /// <summary>
         /// The last statement of the region that starts at the container's statement: as far as a local declared in the

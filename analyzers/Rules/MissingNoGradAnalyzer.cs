@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Rules.Inference;
@@ -9,9 +11,10 @@ using TorchSharp.Analyzers.Rules.Inference;
 namespace TorchSharp.Analyzers.Rules
 {
     /// <summary>
-    /// TORCH002: an inference forward pass — a module in eval mode on every path, or any module in an inference method
-    /// by name — runs while autograd records, records a graph (the module has parameters or an input may require grad),
-    /// and no backward() or optimizer step in the body uses the graph.
+    /// TORCH002: an inference forward pass — a module in eval mode on every path, any module in an inference method
+    /// by name, or a pass whose output only ends in operations that end the graph (argmax, item, detach …) — runs while
+    /// autograd records, records a graph (the module has parameters or an input may require grad), and no backward()
+    /// or optimizer step in the body uses the graph (an output that ends the graph reaches none of them).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingNoGradAnalyzer : ModeFlowAnalyzer
@@ -20,39 +23,70 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingNoGrad);
 
 
-        // A forward pass whose grad mode is this code's business, in a body that does not train (or has lambdas).
-        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass && (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions);
+        // A forward pass whose grad mode is this code's business. A body that trains may still hold a pass whose output
+        // ends the graph (PPO's detached old log-probs); Analyze asks that of its passes before any flow is built.
+        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass;
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
-            // A body that steps or calls backward() outside any lambda wants its graph (see below); one whose every pass
-            // runs inside no_grad, or (outside inference methods) follows a train() of its module, needs no flow.
+            var outputs = ForwardOutputs.IsEnabled(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree) ? new ForwardOutputs(engine.Symbols) : null;
+
+            // A body that steps or calls backward() outside any lambda wants its graph (see below) unless some pass's
+            // output ends the graph; one whose every pass runs inside no_grad, or (outside inference methods) follows a
+            // train() of its module and does not end the graph, needs no flow.
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
-                facts => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions)
+                facts => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions
+                          || (outputs != null && !facts.EveryOwnPass(pass => outputs.GraphEndingConsumer(pass) is null)))
                          && !facts.EveryOwnPass(pass => engine.GradIsProvedOff(pass)
                                                         || (engine.ModeIsProved(pass, train: true) && !ForwardPassContext.IsInferenceMethod(context)
-                                                            && !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)))))
+                                                            && !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)
+                                                            && (outputs is null || outputs.GraphEndingConsumer(pass) is null)))))
             {
-                // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs).
-                if (site.InheritsCallerMode || !site.Flow.TrainingSteps.IsEmpty)
+                if (site.InheritsCallerMode)
                 {
                     continue;
                 }
 
                 // The questions about other methods (callers' grad scopes) come last: they are the expensive ones.
-                var inEval = site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
+                var trains = !site.Flow.TrainingSteps.IsEmpty;
+                var inEval = !trains && site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
+                // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs), unless
+                // every use of the pass's output ends the graph: then it is inference whatever the module's mode, and the
+                // output reaches no backward() or step() of this body either.
+                var byModeOrName = !trains && (inEval || site.IsInferenceEntryPoint);
+                var consumer = byModeOrName || outputs is null ? null : ConsumerOf(context, site, outputs);
+
                 // A parameter-free module (ReLU, Dropout, pooling …) on inputs that do not require grad records nothing.
-                if ((!inEval && !site.IsInferenceEntryPoint) || !ForwardInputs.MayRecordGraph(context, site, engine)
+                if ((!byModeOrName && consumer is null) || !ForwardInputs.MayRecordGraph(context, site, engine)
                     || !site.GradIsOn(engine, context.OwningSymbol))
                 {
                     continue;
                 }
 
-                var why = inEval ? "it is in eval mode" : "'" + site.EntryPointName + "' is an inference method";
+                var why = !byModeOrName ? "its output is only read through " + consumer
+                    : inEval ? "it is in eval mode"
+                    : "'" + site.EntryPointName + "' is an inference method";
                 report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
+        }
+
+        // The flow graph's pass is a copy: the output is followed in the member's own operation tree.
+        private static string? ConsumerOf(OperationBlockAnalysisContext context, ForwardPassContext site, ForwardOutputs outputs)
+        {
+            var syntax = site.Pass.Invocation.Syntax;
+            if (outputs.Known(syntax, out var known))
+            {
+                return known;
+            }
+
+            var invocation = context.OperationBlocks
+                .Where(b => b.Syntax.SyntaxTree == syntax.SyntaxTree && b.Syntax.Span.Contains(syntax.Span))
+                .SelectMany(b => b.DescendantsAndSelf())
+                .OfType<IInvocationOperation>()
+                .FirstOrDefault(o => o.Syntax == syntax);
+            return invocation is null ? null : outputs.GraphEndingConsumer(invocation);
         }
     }
 }

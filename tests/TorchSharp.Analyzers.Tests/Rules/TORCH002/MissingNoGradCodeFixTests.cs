@@ -473,6 +473,75 @@ class C
                 Verify.VerifyCodeFixAsync(source, new[] { InEval(0) }, source, Declaration));
         }
 
+        private static DiagnosticResult OutputEnds(int location, string consumer, string module = "model")
+            => Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(location).WithArguments(module, "its output is only read through " + consumer);
+
+        [Fact]
+        public Task OutputEndsTheGraph_AccuracyAfterTrainingStep_WrapsOnlyTheAccuracyStatements()
+            => Verify.VerifyCodeFixAsync(
+                Method(@"        var model = new Net();
+        var optimizer = optim.Adam(model.parameters());
+        optimizer.zero_grad();
+        nn.functional.mse_loss(model.call(x), x).backward();
+        optimizer.step();
+        var predicted = {|#0:model.call(x)|}.argmax(1);
+        Console.WriteLine(predicted.ToString());
+        return x;"),
+                new[] { OutputEnds(0, "argmax()") },
+                Method(@"        var model = new Net();
+        var optimizer = optim.Adam(model.parameters());
+        optimizer.zero_grad();
+        nn.functional.mse_loss(model.call(x), x).backward();
+        optimizer.step();
+        using (torch.no_grad())
+        {
+            var predicted = model.call(x).argmax(1);
+            Console.WriteLine(predicted.ToString());
+        }
+        return x;"),
+                Block);
+
+        [Fact]
+        public Task OutputEndsTheGraph_DeclarationUsedLaterInMethod_CompilesAfterTheFix()
+            => Verify.VerifyCodeFixAsync(
+                Method(@"        var model = new Net();
+        var logits = {|#0:model.call(x)|};
+        var labels = logits.argmax(1);
+        Console.WriteLine(flag);
+        return labels;"),
+                new[] { OutputEnds(0, "argmax()") },
+                Method(@"        var model = new Net();
+        using (torch.no_grad())
+        {
+            var logits = model.call(x);
+            var labels = logits.argmax(1);
+            Console.WriteLine(flag);
+            return labels;
+        }"),
+                Block);
+
+        [Fact]
+        public Task OutputEndsTheGraph_RegionWouldCoverTheTrainingStep_NoFix()
+        {
+            // PPO: the old log-probs are read inside the update loop; a scope over it would make backward() throw.
+            var source = Method(@"        var policy = new Net();
+        var optimizer = optim.Adam(policy.parameters());
+        var old = {|#0:policy.call(x)|}.log_softmax(-1).detach();
+        for (var epoch = 0; epoch < 4; epoch++)
+        {
+            var ratio = (policy.call(x).log_softmax(-1) - old).exp();
+            optimizer.zero_grad();
+            ratio.mean().backward();
+            optimizer.step();
+        }
+        return x;");
+            var expected = new[] { OutputEnds(0, "detach()", "policy") };
+            return Task.WhenAll(
+                Verify.VerifyCodeFixAsync(source, expected, source, Block),
+                Verify.VerifyCodeFixAsync(source, expected, source, Declaration),
+                Verify.VerifyCodeFixAsync(source, expected, source, InferenceMode));
+        }
+
         [Fact]
         public Task InferenceMethodByName_ExpressionBody_GetsABlockBody()
         {
