@@ -68,6 +68,12 @@ namespace TorchSharp.Analyzers.Rules
                 var why = !byModeOrName ? "its output is only read through " + consumer
                     : inEval ? "it is in eval mode"
                     : "'" + site.EntryPointName + "' is an inference method";
+                if (site.Flow.LambdaEntry?.Run == DelegateRun.OnAnotherThread && site.Pass.Grad.OpenedAt is null)
+                {
+                    // The scope around the code that registers a handler does not reach the thread that runs it.
+                    why += ", and the lambda runs on another thread, where autograd is on whatever scope created it";
+                }
+
                 report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
             }
         }

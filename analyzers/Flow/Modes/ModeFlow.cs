@@ -20,6 +20,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ICalleeSummaries _summaries;
         private readonly int _depth;
         private readonly bool _isNestedFunction;
+        private readonly LambdaEntry? _lambdaEntry;
 
         // Value ids are allocated per site, so that every iteration of the fixpoint names a value the same way.
         private readonly Dictionary<SyntaxNode, int> _siteIds = new Dictionary<SyntaxNode, int>();
@@ -41,10 +42,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private List<CallSite>? _callSites;
         private List<TrainingStep>? _trainingSteps;
         private List<AwaitPoint>? _awaits;
+        private Dictionary<SyntaxNode, LambdaCreation>? _lambdaCreations;
 
-        private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction)
+        private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction, LambdaEntry? lambdaEntry = null)
             : base(graph, ModeState.Comparer)
         {
+            _lambdaEntry = lambdaEntry;
             _symbols = symbols;
             _summaries = summaries;
             _depth = depth;
@@ -60,9 +63,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// The flow of a body the rules ask about: one result, or one per value of the body's <see cref="SteeringFlag"/> when
         /// it has one (a shared train/eval loop), so that rules judge each consistent set of paths on its own.
         /// </summary>
-        public static ImmutableArray<ModeFlowResult> AnalyzeScenarios(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, bool isNestedFunction)
+        public static ImmutableArray<ModeFlowResult> AnalyzeScenarios(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, bool isNestedFunction, LambdaEntry? lambdaEntry)
         {
-            var flow = new ModeFlow(graph, symbols, summaries, depth: 0, isNestedFunction);
+            var flow = new ModeFlow(graph, symbols, summaries, depth: 0, isNestedFunction, lambdaEntry);
             if (isNestedFunction || !(SteeringFlag.Find(graph, symbols) is { } flag))
             {
                 return ImmutableArray.Create(flow.RunOnce(assumed: null));
@@ -79,7 +82,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             var flow = this;
             flow._assumed = assumed;
-            var entry = ModeState.Empty(_isNestedFunction ? GradFact.Unknown : GradFact.Entry);
+            var entry = ModeState.Empty(_lambdaEntry?.Grad ?? (_isNestedFunction ? GradFact.Unknown : GradFact.Entry));
             var exit = flow.Run(entry);
 
             flow._forwardPasses = new List<ForwardPass>();
@@ -88,9 +91,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
             flow._optimizerCreations = new List<OptimizerCreation>();
             flow._unfreezes = new List<UnfreezeEvent>();
             flow._awaits = new List<AwaitPoint>();
+            flow._lambdaCreations = new Dictionary<SyntaxNode, LambdaCreation>();
             foreach (var block in flow.Graph.Blocks)
             {
                 flow.Replay(block, static (_, _) => { });
+            }
+
+            if (exit.Reached)
+            {
+                foreach (var creation in flow._lambdaCreations.Values)
+                {
+                    creation.SetModesAtExit(flow.ModesOf(exit.State, creation.CapturedModes.Keys));
+                }
             }
 
             var entryValues = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
@@ -111,7 +123,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 flow._optimizerCreations.ToImmutableArray(),
                 flow._unfreezes.ToImmutableArray(),
                 flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
-                flow._awaits.ToImmutableArray());
+                flow._awaits.ToImmutableArray(),
+                flow._lambdaCreations.ToImmutableDictionary(),
+                _lambdaEntry);
+        }
+
+        /// <summary>The modes of the module locals and parameters <paramref name="symbols"/> in <paramref name="state"/>, for those that hold a tracked value.</summary>
+        private ImmutableDictionary<ISymbol, ModeFact> ModesOf(ModeState state, IEnumerable<ISymbol> symbols)
+        {
+            var modes = ImmutableDictionary.CreateBuilder<ISymbol, ModeFact>(SymbolEqualityComparer.Default);
+            foreach (var symbol in symbols)
+            {
+                var id = ValueIn(state, Storage.Of(symbol));
+                if (id != NoValue)
+                {
+                    modes[symbol] = ModeIn(state, id);
+                }
+            }
+
+            return modes.ToImmutable();
         }
 
         private SteeringFlag? _assumed;
@@ -260,7 +290,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return id;
             }
 
-            return storage.HasEntryValue ? EntryIdOf(storage) : NoValue;
+            return storage.HasEntryValue || (_lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.ContainsKey(storage.Symbol))
+                ? EntryIdOf(storage)
+                : NoValue;
         }
 
         private ModeFact ModeIn(ModeState state, int id)
@@ -275,10 +307,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private ModeFact EntryMode(Storage storage)
         {
-            // In a lambda or local function, parameters and captured values come from code the flow cannot follow.
+            // In a lambda or local function, parameters and captured values come from code the flow cannot follow, unless
+            // the code around a lambda tells the modes of the modules it captures (LambdaEntries).
             if (_isNestedFunction)
             {
-                return ModeFact.Unknown;
+                return _lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.TryGetValue(storage.Symbol, out var captured)
+                    ? captured
+                    : ModeFact.Unknown;
             }
 
             // `this` is the module whose own methods run: its mode is its caller's business (DESIGN §4).
@@ -397,9 +432,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             public void Visit(IOperation operation)
             {
-                // Lambdas run later (or never): their bodies have graphs of their own.
-                if (operation is IFlowAnonymousFunctionOperation)
+                // Lambdas run later (or never): their bodies have graphs of their own, which start where this one says (LambdaEntries).
+                if (operation is IFlowAnonymousFunctionOperation lambda)
                 {
+                    OnLambda(lambda);
                     return;
                 }
 
@@ -684,6 +720,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                     ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
                 }
+            }
+
+            private void OnLambda(IFlowAnonymousFunctionOperation lambda)
+            {
+                if (_flow._lambdaCreations is null || !(_flow.Graph.GetAnonymousFunctionControlFlowGraph(lambda).OriginalOperation is IAnonymousFunctionOperation function))
+                {
+                    return;
+                }
+
+                var run = DelegateRuns.Of(lambda, Symbols);
+                var captured = run == DelegateRun.Unknown
+                    ? ImmutableDictionary<ISymbol, ModeFact>.Empty
+                    : _flow.ModesOf(State, CapturedModules.Of(function, Symbols));
+                _flow._lambdaCreations[lambda.Syntax] = new LambdaCreation(lambda.Syntax, run, State.Grad, captured);
             }
 
             private void OnForward(IInvocationOperation invocation)

@@ -62,7 +62,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// Cached per graph: the driver hands every rule the same graph, so rules share one analysis.
         /// </summary>
         public ImmutableArray<ModeFlowResult> Analyze(ControlFlowGraph graph, bool isNestedFunction)
-            => _graphs.GetValue(graph, g => new Scenarios(ModeFlow.AnalyzeScenarios(g, Symbols, this, isNestedFunction))).Results;
+            => _graphs.GetValue(graph, g => new Scenarios(ModeFlow.AnalyzeScenarios(g, Symbols, this, isNestedFunction, isNestedFunction ? LambdaEntries.Of(g, this) : null))).Results;
 
         private readonly ConditionalWeakTable<ControlFlowGraph, Scenarios> _graphs = new ConditionalWeakTable<ControlFlowGraph, Scenarios>();
 

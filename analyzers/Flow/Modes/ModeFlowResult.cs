@@ -17,8 +17,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             ImmutableArray<OptimizerCreation> optimizerCreations,
             ImmutableArray<UnfreezeEvent> unfreezes,
             int thisValue,
-            ImmutableArray<AwaitPoint> awaits)
+            ImmutableArray<AwaitPoint> awaits,
+            ImmutableDictionary<SyntaxNode, LambdaCreation> lambdaCreations,
+            LambdaEntry? lambdaEntry)
         {
+            LambdaCreations = lambdaCreations;
+            LambdaEntry = lambdaEntry;
             Awaits = awaits;
             ThisValue = thisValue;
             OptimizerCreations = optimizerCreations;
@@ -53,6 +57,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Every <c>await</c> of the body (also the implicit ones of <c>await foreach</c> and <c>await using</c>), with the grad mode and the open grad-mode scopes.</summary>
         public ImmutableArray<AwaitPoint> Awaits { get; }
+
+        /// <summary>Every lambda the body creates, by its syntax, with the state where it is created (<see cref="LambdaEntries"/>).</summary>
+        public ImmutableDictionary<SyntaxNode, LambdaCreation> LambdaCreations { get; }
+
+        /// <summary>For a lambda's body: the state it starts in, when the code around it tells; null otherwise.</summary>
+        public LambdaEntry? LambdaEntry { get; }
 
         /// <summary>The value id <c>this</c> had on entry, or <see cref="ModeFlow.NoValue"/> when the body never uses it (for summaries).</summary>
         public int ThisValue { get; }
