@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using TorchSharp.Analyzers.CodeFixes.Common;
+using TorchSharp.Analyzers.Rules;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -35,7 +36,7 @@ namespace TorchSharp.Analyzers.CodeFixes
         /// <inheritdoc />
         /// <remarks>Applied one after the other: an invocation that an earlier fix already put under the new scope is left alone.</remarks>
         public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(
-            (root, node, key) => node is InvocationExpressionSyntax call ? NoGradScopeFix.Apply(root, call, ShapeOf(key)) : null,
+            (root, node, key, diagnostic) => node is InvocationExpressionSyntax call ? NoGradScopeFix.Apply(root, call, ShapeOf(key), LambdaReturnsValue(diagnostic)) : null,
             AddImportsAsync);
 
         /// <inheritdoc />
@@ -58,7 +59,7 @@ namespace TorchSharp.Analyzers.CodeFixes
         private static void Offer(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, InvocationExpressionSyntax call, string title, string key)
         {
             // Computed up front so that an action is offered only where it fits.
-            if (NoGradScopeFix.Apply(root, call, ShapeOf(key)) is { } fixedRoot && fixedRoot != root)
+            if (NoGradScopeFix.Apply(root, call, ShapeOf(key), LambdaReturnsValue(diagnostic)) is { } fixedRoot && fixedRoot != root)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(title, cancellationToken => AddImportsAsync(context.Document.WithSyntaxRoot(fixedRoot), cancellationToken), key),
@@ -69,6 +70,11 @@ namespace TorchSharp.Analyzers.CodeFixes
         /// <summary>Adds <c>using TorchSharp;</c> where the new <c>torch.…()</c> call needs it; the simplifier then shortens the call.</summary>
         private static Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
             => ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
+
+        private static bool? LambdaReturnsValue(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(MissingNoGradAnalyzer.LambdaReturnsValueProperty, out var value) && value is { } text
+                ? text == "true"
+                : (bool?)null;
 
         private static NoGradScopeFix.Shape ShapeOf(string? key)
             => key switch

@@ -35,7 +35,11 @@ namespace TorchSharp.Analyzers.CodeFixes
         /// The fixed root; <paramref name="root"/> itself when the invocation already runs under a grad-disabling scope
         /// (Fix All wrapped it before); null when <paramref name="shape"/> does not fit where the invocation stands.
         /// </summary>
-        public static SyntaxNode? Apply(SyntaxNode root, InvocationExpressionSyntax invocation, Shape shape)
+        /// <param name="lambdaReturnsValue">
+        /// For an invocation in a lambda's expression body: whether the lambda returns a value (the analyzer tells,
+        /// MissingNoGradAnalyzer.LambdaReturnsValueProperty); null elsewhere.
+        /// </param>
+        public static SyntaxNode? Apply(SyntaxNode root, InvocationExpressionSyntax invocation, Shape shape, bool? lambdaReturnsValue = null)
         {
             if (GradModeScopes.IsInsideDisablingScope(invocation))
             {
@@ -44,6 +48,13 @@ namespace TorchSharp.Analyzers.CodeFixes
 
             if (FunctionBodies.EnclosingStatement(invocation) is null)
             {
+                // `x => model.call(x)`: the lambda gets a block body and the scope goes inside it, where it holds wherever the
+                // lambda runs (a scope around the statement that creates it does not reach another thread).
+                if (lambdaReturnsValue is { } returnsValue)
+                {
+                    return FunctionBodies.WithLambdaBlockBody(root, invocation, returnsValue, (newRoot, newInvocation) => Apply(newRoot, newInvocation, shape));
+                }
+
                 // `Tensor Predict(Tensor x) => model.call(x);`: give the member a block body first, then fix inside it.
                 return FunctionBodies.WithBlockBody(root, invocation, (newRoot, newInvocation) => Apply(newRoot, newInvocation, shape));
             }

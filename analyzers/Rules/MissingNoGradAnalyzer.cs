@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow.Modes;
@@ -19,6 +20,13 @@ namespace TorchSharp.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingNoGradAnalyzer : ModeFlowAnalyzer
     {
+        /// <summary>
+        /// Set when the pass stands in the expression body of a lambda: "true" when the lambda returns a value, "false"
+        /// when it returns nothing. The fix gives such a lambda a block body (<c>{ return …; }</c> or <c>{ …; }</c>) and puts the
+        /// scope inside it: a scope there holds wherever and on whichever thread the lambda runs.
+        /// </summary>
+        public const string LambdaReturnsValueProperty = "LambdaReturnsValue";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingNoGrad);
 
@@ -74,8 +82,22 @@ namespace TorchSharp.Analyzers.Rules
                     why += ", and the lambda runs on another thread, where autograd is on whatever scope created it";
                 }
 
-                report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why));
+                report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), PropertiesOf(site.Pass.Invocation, context.OperationBlocks[0].SemanticModel), site.ModuleText, why));
             }
+        }
+
+        private static ImmutableDictionary<string, string?>? PropertiesOf(IInvocationOperation pass, SemanticModel? model)
+        {
+            var lambda = pass.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax || n is StatementSyntax || n is MemberDeclarationSyntax)
+                as AnonymousFunctionExpressionSyntax;
+            if (lambda?.ExpressionBody is null || model is null || model.SyntaxTree != lambda.SyntaxTree
+                || !(model.GetSymbolInfo(lambda).Symbol is IMethodSymbol symbol))
+            {
+                return null;
+            }
+
+            var returnsValue = !symbol.ReturnsVoid && !(symbol.IsAsync && symbol.ReturnType is INamedTypeSymbol { Arity: 0 });
+            return ImmutableDictionary<string, string?>.Empty.Add(LambdaReturnsValueProperty, returnsValue ? "true" : "false");
         }
 
         // The flow graph's pass is a copy: the output is followed in the member's own operation tree.

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -102,6 +103,33 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
             };
 
             var blockRoot = annotatedRoot.ReplaceNode(newOwner, replacement);
+            var moved = blockRoot.GetAnnotatedNodes(marker).GetEnumerator();
+            return moved.MoveNext() && moved.Current is TNode newNode ? fix(blockRoot, newNode) : null;
+        }
+
+        /// <summary>
+        /// When <paramref name="node"/> stands in the expression body of a lambda: that lambda with a block body
+        /// (<c>{ return expr; }</c> when <paramref name="returnsValue"/>, else <c>{ expr; }</c>), handed to <paramref name="fix"/>
+        /// with the node as it stands in the new tree. Null when there is no such lambda or <paramref name="fix"/> gives null.
+        /// </summary>
+        public static SyntaxNode? WithLambdaBlockBody<TNode>(SyntaxNode root, TNode node, bool returnsValue, Func<SyntaxNode, TNode, SyntaxNode?> fix)
+            where TNode : SyntaxNode
+        {
+            if (EnclosingStatement(node) != null
+                || !(node.Ancestors().FirstOrDefault(GradModeScopes.IsFunctionBoundary) is AnonymousFunctionExpressionSyntax { ExpressionBody: { } body } lambda))
+            {
+                return null;
+            }
+
+            var marker = new SyntaxAnnotation();
+            var annotated = root.ReplaceNode(node, node.WithAdditionalAnnotations(marker));
+            var newLambda = (AnonymousFunctionExpressionSyntax)annotated.GetAnnotatedNodes(marker).First()
+                .Ancestors().First(GradModeScopes.IsFunctionBoundary);
+            var expression = newLambda.ExpressionBody!.WithoutTrivia();
+            StatementSyntax statement = returnsValue ? ReturnStatement(expression) : ExpressionStatement(expression);
+            var block = Block(statement).WithAdditionalAnnotations(Formatter.Annotation);
+            var replacement = newLambda.WithExpressionBody(null).WithBlock(block);
+            var blockRoot = annotated.ReplaceNode(newLambda, replacement);
             var moved = blockRoot.GetAnnotatedNodes(marker).GetEnumerator();
             return moved.MoveNext() && moved.Current is TNode newNode ? fix(blockRoot, newNode) : null;
         }

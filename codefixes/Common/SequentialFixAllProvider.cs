@@ -16,7 +16,7 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
     /// </summary>
     internal sealed class SequentialFixAllProvider : DocumentBasedFixAllProvider
     {
-        private readonly Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> _fixOne;
+        private readonly Func<SyntaxNode, SyntaxNode, string?, Diagnostic, SyntaxNode?> _fixOne;
         private readonly Func<Document, CancellationToken, Task<Document>>? _finish;
         private readonly Func<Diagnostic, bool>? _isFixable;
 
@@ -25,6 +25,17 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
         /// <param name="isFixable">Optional: which diagnostics have a fix at all (those the provider offers one for).</param>
         public SequentialFixAllProvider(
             Func<SyntaxNode, SyntaxNode, string?, SyntaxNode?> fixOne,
+            Func<Document, CancellationToken, Task<Document>>? finish = null,
+            Func<Diagnostic, bool>? isFixable = null)
+            : this((root, node, key, _) => fixOne(root, node, key), finish, isFixable)
+        {
+        }
+
+        /// <param name="fixOne">Given the current root, the reported node (tracked), the equivalence key and the diagnostic, the fixed root or null.</param>
+        /// <param name="finish">Optional: a last step on the fixed document, run once (adding imports, for example).</param>
+        /// <param name="isFixable">Optional: which diagnostics have a fix at all (those the provider offers one for).</param>
+        public SequentialFixAllProvider(
+            Func<SyntaxNode, SyntaxNode, string?, Diagnostic, SyntaxNode?> fixOne,
             Func<Document, CancellationToken, Task<Document>>? finish = null,
             Func<Diagnostic, bool>? isFixable = null)
         {
@@ -41,17 +52,18 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
                 return document;
             }
 
-            var nodes = diagnostics
+            var reported = diagnostics
                 .Where(d => _isFixable is null || _isFixable(d))
-                .Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true))
-                .Distinct()
-                .OrderBy(n => n.SpanStart)
+                .Select(d => (Node: root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true), Diagnostic: d))
+                .GroupBy(pair => pair.Node)
+                .Select(group => group.First())
+                .OrderBy(pair => pair.Node.SpanStart)
                 .ToList();
-            var current = root.TrackNodes(nodes);
-            foreach (var node in nodes)
+            var current = root.TrackNodes(reported.Select(pair => pair.Node));
+            foreach (var (node, diagnostic) in reported)
             {
                 fixAllContext.CancellationToken.ThrowIfCancellationRequested();
-                if (current.GetCurrentNode(node) is { } tracked && _fixOne(current, tracked, fixAllContext.CodeActionEquivalenceKey) is { } fixedRoot)
+                if (current.GetCurrentNode(node) is { } tracked && _fixOne(current, tracked, fixAllContext.CodeActionEquivalenceKey, diagnostic) is { } fixedRoot)
                 {
                     current = fixedRoot;
                 }
