@@ -184,6 +184,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
         public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
 
+        /// <summary>The method groups written with <paramref name="name"/> as arguments (<see cref="SourceWords.MethodGroupsWritten"/>).</summary>
+        public ImmutableArray<SyntaxNode> MethodGroupsNamed(string name)
+        {
+            var groups = ImmutableArray.CreateBuilder<SyntaxNode>();
+            foreach (var source in _texts.Value)
+            {
+                groups.AddRange(source.MethodGroupsWritten(name));
+            }
+
+            return groups.ToImmutable();
+        }
+
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>
         /// minus <paramref name="depth"/> callers up: some call written with the name sits in a member that calls a grad

@@ -469,6 +469,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     case IParenthesizedOperation parenthesized when TryValue(parenthesized.Operand, out var inner):
                         _values[parenthesized] = inner;
                         break;
+                    case IMethodReferenceOperation reference:
+                        OnMethodGroup(reference);
+                        break;
                     case IAwaitOperation awaited:
                         // The method may suspend here, after its operand ran, with these scopes open (TORCH009).
                         _flow._awaits?.Add(new AwaitPoint(awaited, State.Grad, State.Scopes));
@@ -719,6 +722,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     }
 
                     ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
+                }
+            }
+
+            /// <summary>
+            /// A method of this compilation handed on as a delegate (<c>batches.Select(Predict).ToList()</c>): a call site in
+            /// the grad mode where it runs (<see cref="DelegateRuns"/>), with no argument known; none when that is not known.
+            /// </summary>
+            private void OnMethodGroup(IMethodReferenceOperation reference)
+            {
+                if (_flow._callSites is null || !reference.Method.IsInSource(Symbols.Compilation))
+                {
+                    return;
+                }
+
+                var grad = DelegateRuns.Of(reference, Symbols) switch
+                {
+                    DelegateRun.InPlace => State.Grad,
+                    DelegateRun.OnAnotherThread => new GradFact(GradFlags.Enabled, null),
+                    _ => (GradFact?)null,
+                };
+                if (grad is { } known)
+                {
+                    _flow._callSites.Add(new CallSite(reference.Method, reference.Syntax, known, ImmutableDictionary<int, ModeFact>.Empty));
                 }
             }
 

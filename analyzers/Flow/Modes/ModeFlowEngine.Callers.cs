@@ -31,7 +31,47 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return (flags & GradFlags.Entry) == 0
                    || !(owner is IMethodSymbol method)
-                   || !EveryCallerDisablesGrad(method.OriginalDefinition);
+                   || !(EveryCallerDisablesGrad(method.OriginalDefinition) || EveryUseDisablesGrad(method.OriginalDefinition));
+        }
+
+        /// <summary>
+        /// Whether <paramref name="method"/> is handed on as a method group somewhere (<c>batches.Select(Predict)</c>), and
+        /// every use of it — those and its calls — runs with autograd off. Asked only on the way to a report: it reads the
+        /// text of every file for the name.
+        /// </summary>
+        private bool EveryUseDisablesGrad(IMethodSymbol method)
+            => _everyUseDisablesGrad.GetOrAdd(method, ComputeEveryUseDisablesGrad);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _everyUseDisablesGrad = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private bool ComputeEveryUseDisablesGrad(IMethodSymbol method)
+        {
+            var groups = _callSyntax.MethodGroupsNamed(method.Name).Where(syntax => SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method)).ToList();
+            if (groups.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var syntax in CandidatesOf(method).Concat(groups))
+            {
+                if (!groups.Contains(syntax) && !Calls(syntax, method))
+                {
+                    if (MayCallUnbound(syntax, method))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (!(SiteAt(syntax, 0) is { } site)
+                    || !(site.Site.Grad.IsOff || (site.Site.Grad.Flags == GradFlags.Entry && EveryCallerDisablesGrad(site.Caller, 1))))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

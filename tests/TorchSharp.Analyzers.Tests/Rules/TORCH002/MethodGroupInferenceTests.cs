@@ -1,0 +1,94 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using static TorchSharp.Analyzers.Tests.Rules.TORCH001.MissingEvalDiagnosticsTests;
+using Verify = TorchSharp.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<TorchSharp.Analyzers.Rules.MissingNoGradAnalyzer>;
+
+namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
+{
+    /// <summary>
+    /// A method handed on as a method group (issue 14, item 2) is used where it runs: <c>batches.Select(Predict).ToList()</c>
+    /// inside no_grad protects Predict's passes like a call there would; a method group whose schedule is not known, or one
+    /// run on another thread, does not.
+    /// </summary>
+    public class MethodGroupInferenceTests
+    {
+        private static DiagnosticResult ByName(int location, string method = "Predict")
+            => Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(location).WithArguments("_model", "'" + method + "' is an inference method");
+
+        [Fact]
+        public Task OnlyUseIsAMaterializedSelectInsideNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => _model.call(x);
+    List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(Predict).ToList();
+        }
+    }"));
+
+        [Fact]
+        public Task QualifiedMethodGroupInsideNoGrad_AndACallInsideNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => _model.call(x);
+    Tensor[] PredictAll(List<Tensor> batches, Tensor one)
+    {
+        using (torch.no_grad())
+        {
+            Predict(one);
+            return batches.Select(this.Predict).ToArray();
+        }
+    }"));
+
+        [Fact]
+        public Task MaterializedSelectWithoutNoGrad_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    List<Tensor> PredictAll(List<Tensor> batches) => batches.Select(Predict).ToList();"), ByName(0));
+
+        [Fact]
+        public Task LazySelectInsideNoGrad_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    IEnumerable<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(Predict);
+        }
+    }"), ByName(0));
+
+        [Fact]
+        public Task MethodGroupInsideNoGrad_ButADirectCallOutside_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    Tensor Run(List<Tensor> batches, Tensor one)
+    {
+        using (torch.no_grad())
+        {
+            batches.ForEach(x => Predict(x));
+            batches.Select(Predict).ToList();
+        }
+        return Predict(one);
+    }"), ByName(0));
+
+        [Fact]
+        public Task AwaitedTaskRunOfAMethodGroupInsideNoGrad_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict() => {|#0:_model.call(torch.zeros(4))|};
+    async System.Threading.Tasks.Task<Tensor> Run()
+    {
+        using (torch.no_grad())
+        {
+            return await System.Threading.Tasks.Task.Run(Predict);
+        }
+    }"), ByName(0));
+    }
+}
