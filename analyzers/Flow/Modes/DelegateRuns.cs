@@ -29,7 +29,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
     }
 
     /// <summary>
-    /// Classifies where a lambda runs from the call it is an argument of (see docs/rules/TORCH002.md, "Lambdas"). Only
+    /// Classifies where a lambda runs from the call it is an argument of (see docs/rules/TORCH002.md, "Lambdas and method groups"). Only
     /// consumers whose schedule is part of their contract are listed; everything else is <see cref="DelegateRun.Unknown"/>.
     /// </summary>
     internal static class DelegateRuns

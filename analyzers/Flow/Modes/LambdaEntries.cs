@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
-    /// The entry state of a lambda, read from the flow of the body that creates it (docs/rules/TORCH002.md, "Lambdas"):
+    /// The entry state of a lambda, read from the flow of the body that creates it (docs/rules/TORCH002.md, "Lambdas and method groups"):
     /// <list type="bullet">
     /// <item>run in place (a materialized LINQ query, <c>List.ForEach</c> …): the grad mode and the captured modules' modes
     /// where it is created;</item>

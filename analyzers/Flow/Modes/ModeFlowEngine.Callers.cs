@@ -258,7 +258,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private (CallSite Site, IMethodSymbol Caller)? SiteAt(SyntaxNode syntax, int depth)
         {
             var caller = ModelOf(syntax.SyntaxTree)?.GetEnclosingSymbol(syntax.SpanStart) as IMethodSymbol;
-            if (caller is null || caller.MethodKind == MethodKind.AnonymousFunction || caller.MethodKind == MethodKind.LocalFunction
+            if (caller?.MethodKind == MethodKind.AnonymousFunction)
+            {
+                return SiteInLambda(syntax, caller);
+            }
+
+            if (caller is null || caller.MethodKind == MethodKind.LocalFunction
                 || !(BodyOf(caller.OriginalDefinition, depth + 1) is { } callerFlow))
             {
                 return null;
@@ -266,6 +271,38 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             var site = callerFlow.CallSites.FirstOrDefault(s => s.Syntax == syntax);
             return site is null ? ((CallSite, IMethodSymbol)?)null : (site, caller.OriginalDefinition);
+        }
+            /// <summary>
+        /// The flow facts at a call written in a lambda of a member body, read in the lambda's own flow, which starts where
+        /// the code around it says (<see cref="LambdaEntries"/>: a lambda run in place inherits its creator's grad mode);
+        /// with the member as the caller, whose entry a grad mode "as on entry" refers to. Null in a local function, or
+        /// when the lambda's flow does not see the call.
+        /// </summary>
+        private (CallSite Site, IMethodSymbol Caller)? SiteInLambda(SyntaxNode syntax, IMethodSymbol lambda)
+        {
+            ISymbol member = lambda;
+            while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+            {
+                member = member.ContainingSymbol;
+            }
+
+            if (!(member is IMethodSymbol owner) || owner.MethodKind == MethodKind.LocalFunction
+                || !(GraphOf(owner.OriginalDefinition) is { } root)
+                || !(ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } operation)
+                || !(ControlFlowGraphs.GraphContaining(root, operation) is { } graph) || graph == root)
+            {
+                return null;
+            }
+
+            foreach (var result in Analyze(graph, isNestedFunction: true))
+            {
+                if (result.CallSites.FirstOrDefault(s => s.Syntax == syntax) is { } site)
+                {
+                    return (site, owner.OriginalDefinition);
+                }
+            }
+
+            return null;
         }
     }
 }

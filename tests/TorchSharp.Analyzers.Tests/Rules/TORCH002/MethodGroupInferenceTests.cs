@@ -79,6 +79,46 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     }"), ByName(0));
 
         [Fact]
+        public Task CalledOnlyFromALambdaRunInPlaceInsideNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => _model.call(x);
+    void PrintAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            batches.ForEach(x => Console.WriteLine(Predict(x).sum().ToSingle()));
+        }
+    }"));
+
+        [Fact]
+        public Task CalledOnlyFromALambdaRunInPlace_InAHelperEveryCallerProtects_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => _model.call(x);
+    double Score(List<Tensor> batches) => batches.Sum(x => Predict(x).mean().ToDouble());
+    double Report(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return Score(batches);
+        }
+    }"));
+
+        [Fact]
+        public Task CalledFromALazyLambdaInsideNoGrad_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    IEnumerable<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(x => Predict(x));
+        }
+    }"), ByName(0));
+
+        [Fact]
         public Task AwaitedTaskRunOfAMethodGroupInsideNoGrad_Reports()
             => Verify.VerifyAnalyzerAsync(Code(@"
     private readonly Net _model = new Net();
