@@ -237,7 +237,36 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
         private bool Calls(SyntaxNode syntax, IMethodSymbol method)
-            => (Exhaustive || ArgumentCounts.Fit(syntax, method)) && SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method);
+            => (Exhaustive || ArgumentCounts.Fit(syntax, method)) && MayDispatchTo(BoundTarget(syntax), method);
+
+        /// <summary>
+        /// Whether a call bound to <paramref name="target"/> may run <paramref name="method"/>: the method itself, a method
+        /// it overrides, or an interface method it implements (a template method of a base class calling its abstract step
+        /// inside <c>no_grad</c>, the override running the model).
+        /// </summary>
+        private static bool MayDispatchTo(IMethodSymbol? target, IMethodSymbol method)
+        {
+            if (target is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(target, method))
+            {
+                return true;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+
+            return target.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic
+                   && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(target)?.OriginalDefinition, method);
+        }
 
         /// <summary>
         /// Whether <paramref name="syntax"/>, written with the method's name, binds to nothing and may be a call of it:
