@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Rules.Inference;
@@ -82,7 +83,33 @@ namespace TorchSharp.Analyzers.Rules
                     why += ", and the lambda runs on another thread, where autograd is on whatever scope created it";
                 }
 
-                report(Diagnostic.Create(Descriptors.MissingNoGrad, site.Pass.Invocation.Syntax.GetLocation(), PropertiesOf(site.Pass.Invocation, context.OperationBlocks[0].SemanticModel), site.ModuleText, why));
+                // A helper that some call runs inside no_grad: the calls that do not break its callers' convention. The
+                // finding stays at the pass (a diagnostic of this block; the IDE and its fixes need that) and names those
+                // calls, as additional locations too (docs/rules/TORCH002.md, "Where it reports").
+                var unprotectedCalls = ImmutableArray<SyntaxNode>.Empty;
+                if (site.LocalFunction is null && site.Pass.Grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol helper
+                    && engine.CallSiteWithGradOff(helper.OriginalDefinition) is { } protectedCall)
+                {
+                    unprotectedCalls = engine.CallsWithGradOn(helper.OriginalDefinition);
+                    if (unprotectedCalls.IsEmpty)
+                    {
+                        // The other calls' grad modes are not known: no call is proved to record.
+                        continue;
+                    }
+
+                    var reportedIn = site.Pass.Invocation.Syntax.SyntaxTree;
+                    why += "; the call at " + SourceLines.LineText(protectedCall.Syntax, reportedIn) + " runs it inside a grad-disabled scope, "
+                           + (unprotectedCalls.Length == 1 ? "the call at " : "the calls at ")
+                           + string.Join(", ", unprotectedCalls.Select(call => SourceLines.LineText(call, reportedIn))) + " do" + (unprotectedCalls.Length == 1 ? "es" : "") + " not";
+                }
+
+                report(Diagnostic.Create(
+                    Descriptors.MissingNoGrad,
+                    site.Pass.Invocation.Syntax.GetLocation(),
+                    unprotectedCalls.Select(call => call.GetLocation()),
+                    PropertiesOf(site.Pass.Invocation, context.OperationBlocks[0].SemanticModel),
+                    site.ModuleText,
+                    why));
             }
         }
 

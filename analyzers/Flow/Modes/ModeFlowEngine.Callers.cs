@@ -155,6 +155,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
+        /// <summary>
+        /// The calls of <paramref name="method"/> in this compilation that provably run it with autograd on: recording at
+        /// the call, or on entry of a caller that not every caller of its own protects. Calls whose grad mode cannot be
+        /// known (in a lambda whose schedule is not known, in a local function) are not among them.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> CallsWithGradOn(IMethodSymbol method)
+        {
+            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            foreach (var site in CallSitesOf(method, 0))
+            {
+                if (site is { } known && IsGradOn(known.Site.Grad, known.Caller))
+                {
+                    calls.Add(known.Site.Syntax);
+                }
+            }
+
+            return calls.ToImmutable();
+        }
+
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
             => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);

@@ -13,8 +13,8 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     /// </summary>
     public class MethodGroupInferenceTests
     {
-        private static DiagnosticResult ByName(int location, string method = "Predict")
-            => Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(location).WithArguments("_model", "'" + method + "' is an inference method");
+        private static DiagnosticResult ByName(int location, string callers = "")
+            => Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(location).WithArguments("_model", "'Predict' is an inference method" + callers);
 
         [Fact]
         public Task OnlyUseIsAMaterializedSelectInsideNoGrad_IsSilent()
@@ -75,8 +75,8 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
             batches.ForEach(x => Predict(x));
             batches.Select(Predict).ToList();
         }
-        return Predict(one);
-    }"), ByName(0));
+        return {|#1:Predict(one)|};
+    }"), ByName(0, "; the call at line 41 runs it inside a grad-disabled scope, the call at line 44 does not").WithLocation(1));
 
         [Fact]
         public Task CalledOnlyFromALambdaRunInPlaceInsideNoGrad_IsSilent()

@@ -430,7 +430,7 @@ class C
         }
     }
 
-    Tensor Unsafe(Tensor x) => Forward(new Net(), x);"), Expect(0, "model"));
+    Tensor Unsafe(Tensor x) => {|#1:Forward(new Net(), x)|};"), Expect(0, "model", InEval + "; the call at line 45 runs it inside a grad-disabled scope, the call at line 49 does not").WithLocation(1));
 
         [Fact]
         public Task ParameterPassedInEvalByEveryCaller_Reports()

@@ -92,7 +92,8 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
         {
             scorer.Predict(x);
         }
-        return scorer.Predict(x);
-    }"), Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithArguments("_model", "'Predict' is an inference method"));
+        return {|#1:scorer.Predict(x)|};
+    }"), Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
+                .WithArguments("_model", "'Predict' is an inference method; the call at line 47 runs it inside a grad-disabled scope, the call at line 49 does not"));
     }
 }
