@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
+using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Inference;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -50,6 +54,60 @@ namespace TorchSharp.Analyzers.Rules
 
                 report(Diagnostic.Create(Descriptors.MissingEval, site.Pass.Invocation.Syntax.GetLocation(), site.ModuleText, why, ModeConsequences.InTraining(site.ModeDependentKinds(engine))));
             }
+
+            ReportOwnInferenceMethodCalls(context, engine, report);
+        }
+
+        /// <summary>
+        /// A module's own inference method (nanoGPT's <c>model.generate(..)</c>, which runs <c>this</c> in a loop) called on a
+        /// module that may be in training mode: its passes inherit the mode of the module they run on, so the call is the
+        /// place to report (docs/rules/TORCH001.md, "A module's own inference methods").
+        /// </summary>
+        private static void ReportOwnInferenceMethodCalls(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
+        {
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && CallsAMethodNamedLikeInference(context)))
+            {
+                foreach (var call in flow.CallSites)
+                {
+                    var callee = call.Callee;
+                    if (callee.IsStatic || !engine.Symbols.IsModule(callee.ContainingType) || !call.Arguments.TryGetValue(-1, out var receiver)
+                        || (receiver.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0
+                        || !(callee.DeclaringSyntaxReferences.FirstOrDefault() is { } declaration)
+                        || !InferenceMethodNames.Matches(context.Options, declaration.SyntaxTree, callee)
+                        || !InferenceEntryPoints.RunsItsOwnModule(callee.OriginalDefinition, context.Compilation)
+                        || engine.Composition.Of(callee.ContainingType) == ModuleComposition.ModeIndependent
+                        || !(WhyMayBeTraining(engine.ResolveEntry(receiver), tree) is { } why)
+                        || !(call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }))
+                    {
+                        continue;
+                    }
+
+                    report(Diagnostic.Create(
+                        Descriptors.MissingEval,
+                        call.Syntax.GetLocation(),
+                        access.Expression.ToString(),
+                        why + ", and '" + callee.Name + "()' runs it for inference",
+                        ModeConsequences.InTraining(engine.Composition.KindsOf(callee.ContainingType))));
+                }
+            }
+        }
+
+        private static bool CallsAMethodNamedLikeInference(OperationBlockAnalysisContext context)
+        {
+            foreach (var block in context.OperationBlocks)
+            {
+                foreach (var node in block.Syntax.DescendantNodes())
+                {
+                    if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+                        && InferenceMethodNames.NameMatches(context.Options, node.SyntaxTree, access.Name.Identifier.ValueText))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The message's explanation of where training mode comes from, or null when the module is not in it.</summary>

@@ -18,6 +18,65 @@ namespace TorchSharp.Analyzers.Rules.Inference
             => !context.OperationBlocks.Any(block => WritesTrainingStep(block.Syntax))
                && !(context.OwningSymbol is IMethodSymbol method && IsCalledByOwnForward(method, context.Compilation));
 
+        /// <summary>
+        /// Whether <paramref name="method"/>, an inference method by name of a module class of this compilation, runs its own
+        /// module: its body calls <c>call</c>/<c>forward</c> on <c>this</c> or on a field or property of it (nanoGPT's
+        /// <c>generate</c>), writes no training step and no eval()/train(), and is no piece of its module's own forward pass.
+        /// </summary>
+        public static bool RunsItsOwnModule(IMethodSymbol method, Compilation compilation)
+        {
+            if (method.IsStatic || IsCalledByOwnForward(method, compilation))
+            {
+                return false;
+            }
+
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    continue;
+                }
+
+                var body = reference.GetSyntax();
+                // A method that sets its module's mode itself (Seq2Seq.evaluate calling this.eval()) does not run in its caller's.
+                if (WritesTrainingStep(body) || body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "eval" or "train"))
+                {
+                    return false;
+                }
+
+                if (body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "call" or "forward" && IsOnThis(call.Expression, method.ContainingType)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `call(x)`, `this.forward(x)`, `_blocks.call(x)`, `this.lm_head.forward(x)`: the receiver is this or a field or
+        // property of the class (by name: a local that shadows a member is not told apart).
+        private static bool IsOnThis(ExpressionSyntax callee, INamedTypeSymbol type) => callee switch
+        {
+            IdentifierNameSyntax _ => true,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } => true,
+            MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax member } => IsMemberOf(type, member.Identifier.ValueText),
+            MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } } => true,
+            _ => false,
+        };
+
+        private static bool IsMemberOf(INamedTypeSymbol? type, string name)
+        {
+            for (; type != null; type = type.BaseType)
+            {
+                if (type.GetMembers(name).Any(m => m is IFieldSymbol || m is IPropertySymbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>An invocation named <c>backward</c> or <c>step</c>, bound or not.</summary>
         public static bool WritesTrainingStep(SyntaxNode body)
             => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "backward" or "step");
