@@ -18,12 +18,13 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// </summary>
     internal sealed class ForwardPassContext
     {
-        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, string? entryPointName, LocalFunctionEntryPoint? localFunction, bool inheritsCallerMode)
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, string? entryPointName, LocalFunctionEntryPoint? localFunction, bool inOwnForward, bool inheritsCallerMode)
         {
             Pass = pass;
             Flow = flow;
             EntryPointName = entryPointName;
             LocalFunction = localFunction;
+            InOwnForward = inOwnForward;
             InheritsCallerMode = inheritsCallerMode;
         }
 
@@ -56,6 +57,13 @@ namespace TorchSharp.Analyzers.Rules.Inference
         public bool InheritsCallerMode { get; }
 
         /// <summary>
+        /// Whether the pass is written in a module's own <c>forward</c>: its grad mode, like its mode, is its caller's.
+        /// Elsewhere in a module class a pass through a submodule inherits only the mode: the grad mode of an inference
+        /// method of the module (nanoGPT's <c>generate</c>) is that method's business (TORCH002).
+        /// </summary>
+        public bool InOwnForward { get; }
+
+        /// <summary>
         /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
         /// known and holds no mode-dependent layer (DESIGN §4); mode rules report only where it does or may.
         /// </summary>
@@ -82,6 +90,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
         };
 
         /// <summary>
+        /// Whether the block's member is a piece of its module's forward pass: the module's own <c>forward</c>, or a method
+        /// that <c>forward</c> calls (<see cref="InferenceEntryPoints"/>). The grad mode of its passes is its caller's.
+        /// </summary>
+        public static bool IsPieceOfOwnForward(OperationBlockAnalysisContext context, TorchSymbols symbols)
+            => context.OwningSymbol is IMethodSymbol method && symbols.IsModule(method.ContainingType)
+               && (method.Name == "forward" || InferenceEntryPoints.IsCalledByOwnForward(method, context.Compilation));
+
+        /// <summary>
         /// Whether the block's member is an inference entry point by name (the configurable heuristic,
         /// docs/rules/TORCH002.md "Options"), and nothing written in it says otherwise (<see cref="InferenceEntryPoints"/>).
         /// </summary>
@@ -93,14 +109,18 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// The forward passes of the block whose mode is its own business, when it has one and <paramref name="wanted"/>
         /// accepts the block's facts (the rule's cheap gate).
         /// </summary>
-        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted)
+        /// <param name="submodulePassesToo">
+        /// Whether a block whose only passes run submodules of <c>this</c> in a module's method (<see cref="BlockFacts.SubmodulePass"/>)
+        /// is wanted too: those passes come back with <see cref="InheritsCallerMode"/> set.
+        /// </param>
+        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted, bool submodulePassesToo = false)
         {
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
             // The body's own flows come before the nested ones: a local function's calls are read in them.
             var bodyFlows = new List<ModeFlowResult>();
-            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && wanted(facts)))
+            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => (facts.OwnForwardPass || (submodulePassesToo && facts.SubmodulePass)) && wanted(facts)))
             {
                 if (!isNested)
                 {
@@ -117,7 +137,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                     var localFunction = isNested && flow.TrainingSteps.IsEmpty ? LocalFunctionEntryPoint.Of(context, pass.Invocation.Syntax, bodyFlows) : null;
                     yield return new ForwardPassContext(
-                        pass, flow, memberEntryPoint ?? localFunction?.Name, localFunction, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
+                        pass,
+                        flow,
+                        memberEntryPoint ?? localFunction?.Name,
+                        localFunction,
+                        isOwnForward,
+                        isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
                 }
             }
         }
