@@ -31,12 +31,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return (flags & GradFlags.Entry) == 0
                    || !(owner is IMethodSymbol method)
-                   || !EveryCallerDisablesGrad(method.OriginalDefinition);
+                   || GradIsOnAtCall(grad, method.OriginalDefinition, 0);
         }
 
         /// <summary>
         /// Whether every call site of <paramref name="method"/> in this compilation runs with autograd off; false when it
-        /// has none, or any of them might record.
+        /// has none, or any of them might record. A call of an iterator counts only where it is enumerated in place
+        /// (<see cref="IteratorEnumeration"/>): one whose result escapes is enumerated in a grad mode unknown here.
         /// </summary>
         public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0)
             => depth < MaxDepth && _everyCallerDisablesGrad.GetOrAdd((method, depth), key => ComputeEveryCallerDisablesGrad(key.Item1, key.Item2));
@@ -63,6 +64,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
+            var iterator = IsIterator(method);
             var any = false;
             foreach (var syntax in candidates)
             {
@@ -72,7 +74,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 any = true;
-                if (!(SiteAt(syntax, depth) is { } site))
+                if ((iterator && !IsEnumeratedInPlace(syntax)) || !(SiteAt(syntax, depth) is { } site))
                 {
                     return false;
                 }
@@ -89,7 +91,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// A call site of <paramref name="method"/> that runs with autograd off — directly, or through callers that all
-        /// run it so — or null when there is none.
+        /// run it so — or null when there is none. A call of an iterator counts only where it is enumerated in place.
         /// </summary>
         public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0)
         {
@@ -98,9 +100,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return null;
             }
 
+            var iterator = IsIterator(method);
             foreach (var syntax in CandidatesOf(method))
             {
-                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
+                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method)
+                    || (iterator && !IsEnumeratedInPlace(syntax)) || !(SiteAt(syntax, depth) is { } site))
                 {
                     continue;
                 }
