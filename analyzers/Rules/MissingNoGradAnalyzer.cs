@@ -41,8 +41,8 @@ namespace TorchSharp.Analyzers.Rules
                 context,
                 engine,
                 facts => (facts.OwnForwardPass && NeedsFlow(context, engine, outputs, facts, facts.EveryOwnPass, modeMatters: true))
-                         || (facts.SubmodulePass && !submodulePasses.ArePiecesOfOwnForward
-                             && NeedsFlow(context, engine, outputs, facts, facts.EverySubmodulePass, modeMatters: false)),
+                         || (facts.SubmodulePass && NeedsFlow(context, engine, outputs, facts, facts.EverySubmodulePass, modeMatters: false)
+                             && !submodulePasses.ArePiecesOfOwnForward),
                 submodulePassesToo: true))
             {
                 // The module's own forward pass, and the methods it calls, run in their caller's grad mode.

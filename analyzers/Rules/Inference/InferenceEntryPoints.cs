@@ -45,7 +45,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             return false;
         }
 
-        private static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
+        internal static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
         {
             MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
             MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,

@@ -315,6 +315,14 @@ class Router : nn.Module<Tensor, Tensor>
                 "public override Tensor forward(Tensor idx) => predict_tokens(idx);"));
 
         [Fact]
+        public Task SampleReachedFromTheForwardThroughAnotherMethod_IsSilent()
+            => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
+    private Tensor Decode(Tensor idx) => sample_tokens(tok.call(idx));
+    private Tensor sample_tokens(Tensor h) => lm_head.call(h).softmax(-1).multinomial(1);").Replace(
+                "public override Tensor forward(Tensor idx) => lm_head.call(tok.call(idx));",
+                "public override Tensor forward(Tensor idx) => Decode(idx);"));
+
+        [Fact]
         public Task GenerateThatTrains_IsSilent()
             => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
     public void generate_and_learn(Tensor idx, Tensor target)
