@@ -63,7 +63,7 @@ namespace TorchSharp.Analyzers.Rules
 
                 // A parameter-free module (ReLU, Dropout, pooling …) on inputs that do not require grad records nothing.
                 if ((!byModeOrName && consumer is null) || !ForwardInputs.MayRecordGraph(context, site, engine)
-                    || !site.GradIsOn(engine, context.OwningSymbol))
+                    || !(site.InheritsCallerMode ? site.GradIsProvablyOn(engine, context.OwningSymbol) : site.GradIsOn(engine, context.OwningSymbol)))
                 {
                     continue;
                 }

@@ -29,9 +29,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
+            // An iterator's body runs where it is enumerated: only a call enumerated in place with autograd on says it records.
             return (flags & GradFlags.Entry) == 0
                    || !(owner is IMethodSymbol method)
-                   || GradIsOnAtCall(grad, method.OriginalDefinition, 0);
+                   || (IsIterator(method) ? EntryIsProvablyOn(method.OriginalDefinition, 0) : !EveryCallerDisablesGrad(method.OriginalDefinition));
         }
 
         /// <summary>

@@ -50,6 +50,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
             => engine.IsGradOn(Pass.Grad, owner) || (LocalFunction != null && LocalFunction.RunsWithGradOn(Pass.Grad, engine, owner));
 
         /// <summary>
+        /// Whether autograd provably records at the pass (<see cref="ModeFlowEngine.IsGradProvablyOn"/>): a caller whose
+        /// facts cannot be known proves nothing. Asked of the passes whose module's mode is their caller's (a module's own
+        /// inference method), where the answer must not rest on callers nobody can read.
+        /// </summary>
+        public bool GradIsProvablyOn(ModeFlowEngine engine, ISymbol owner)
+            => engine.IsGradProvablyOn(Pass.Grad, owner) || (LocalFunction != null && LocalFunction.RunsWithGradOn(Pass.Grad, engine, owner));
+
+        /// <summary>
         /// Whether the module's mode is its caller's business: a pass inside a module's own <c>forward</c>, or a pass
         /// through a submodule (a field or property of <c>this</c>) in any method of a module class — eval() and train()
         /// on the owner reach its registered submodules (DESIGN §4).

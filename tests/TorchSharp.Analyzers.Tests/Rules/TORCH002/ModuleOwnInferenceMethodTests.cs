@@ -229,6 +229,47 @@ class Program
 }"));
 
         [Fact]
+        public Task EvaluateWhoseOnlyCallerIsALocalFunction_AfterADiscardedNoGrad_IsSilent()
+            // HarugumoFM/TorchSharpTest (docs/real-world.md): the only call is in a local function, after `no_grad();`,
+            // which switches autograd off for the rest of the thread. A caller whose facts cannot be read proves nothing.
+            => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
+    public Tensor evaluate(Tensor idx) => lm_head.call(tok.call(idx)).argmax(-1);", @"
+class Program
+{
+    static void Main()
+    {
+        void translate()
+        {
+            var lm = new TinyLm();
+            no_grad();
+            Console.WriteLine(lm.evaluate(torch.zeros(1, 4, dtype: ScalarType.Int64)).ToString());
+        }
+
+        translate();
+    }
+}"));
+
+        [Fact]
+        public Task GenerateWhoseOnlyCallerIsALambda_IsSilent()
+            => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
+    public Tensor generate(Tensor idx) => lm_head.call(tok.call(idx)).argmax(-1);", @"
+class Program
+{
+    static Func<Tensor, Tensor> Later(TinyLm lm) => idx => lm.generate(idx);
+}"));
+
+        [Fact]
+        public Task GenerateCalledThroughTwoMethodsWithGradOn_Reports()
+            => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
+    public Tensor generate(Tensor idx) => {|#0:lm_head.call(h(idx))|}.argmax(-1);
+    private Tensor h(Tensor idx) => tok.call(idx);", @"
+class Program
+{
+    static Tensor Run(TinyLm lm, Tensor idx) => Twice(lm, idx);
+    static Tensor Twice(TinyLm lm, Tensor idx) => lm.generate(lm.generate(idx));
+}"), ByName(0, "lm_head", "generate"));
+
+        [Fact]
         public Task GenerateInOneBranchUnderNoGrad_ReportsOnlyTheOther()
             => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
     public Tensor generate(Tensor idx, bool quiet)
