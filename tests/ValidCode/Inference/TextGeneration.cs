@@ -87,7 +87,11 @@ namespace ValidCode.Inference
         }
 
         /// <summary>The stream handed to a caller: where it is enumerated, and in which grad mode, is not known here.</summary>
-        public static IEnumerable<Tensor> Stream(nn.Module<Tensor, Tensor> model, Tensor idx) => GenerateTokens(model, idx, 16);
+        public static IEnumerable<Tensor> Stream(nn.Module<Tensor, Tensor> model, Tensor idx)
+        {
+            model.eval();
+            return GenerateTokens(model, idx, 16);
+        }
 
         /// <summary>Stored first and enumerated later inside no_grad: the grad mode of the call says nothing.</summary>
         public static int CountLater(nn.Module<Tensor, Tensor> model, Tensor idx)
