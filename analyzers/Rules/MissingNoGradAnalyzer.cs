@@ -32,35 +32,38 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MissingNoGrad);
 
 
-        // A forward pass whose grad mode is this code's business. A body that trains may still hold a pass whose output
-        // ends the graph (PPO's detached old log-probs); Analyze asks that of its passes before any flow is built.
-        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass;
+        // A forward pass whose grad mode is this code's business: one of its own, or one through a submodule of `this` in
+        // a module's method (nanoGPT's generate). A body that trains may still hold a pass whose output ends the graph
+        // (PPO's detached old log-probs); Analyze asks that of its passes before any flow is built.
+        private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass || facts.SubmodulePass;
 
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             var outputs = ForwardOutputs.IsEnabled(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree) ? new ForwardOutputs(engine.Symbols) : null;
+            var submodulePasses = new SubmodulePassesOfModuleMethods(context, engine);
 
             // A body that steps or calls backward() outside any lambda wants its graph (see below) unless some pass's
             // output ends the graph; one whose every pass runs inside no_grad, or (outside inference methods) follows a
-            // train() of its module and does not end the graph, needs no flow.
+            // train() of its module and does not end the graph, needs no flow. A submodule's pass in a module's method
+            // needs one only outside the module's forward pass, in an inference method or with an output that ends the graph.
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
-                facts => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions
-                          || (outputs != null && !facts.EveryOwnPass(pass => outputs.GraphEndingConsumer(pass) is null)))
-                         && !facts.EveryOwnPass(pass => engine.GradIsProvedOff(pass)
-                                                        || (engine.ModeIsProved(pass, train: true) && !ForwardPassContext.IsInferenceMethod(context)
-                                                            && !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)
-                                                            && (outputs is null || outputs.GraphEndingConsumer(pass) is null)))))
+                facts => (facts.OwnForwardPass && NeedsFlow(context, engine, outputs, facts, facts.EveryOwnPass, modeMatters: true))
+                         || (facts.SubmodulePass && NeedsFlow(context, engine, outputs, facts, facts.EverySubmodulePass, modeMatters: false)
+                             && !submodulePasses.ArePiecesOfOwnForward),
+                submodulePassesToo: true))
             {
-                if (site.InheritsCallerMode)
+                // The module's own forward pass, and the methods it calls, run in their caller's grad mode.
+                if (site.InOwnForward || (site.InheritsCallerMode && submodulePasses.ArePiecesOfOwnForward))
                 {
                     continue;
                 }
 
                 // The questions about other methods (callers' grad scopes) come last: they are the expensive ones.
                 var trains = !site.Flow.TrainingSteps.IsEmpty;
-                var inEval = !trains && site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
+                // A submodule's mode is its owner's, set by the owner's caller: "in eval mode" is never a reason for it.
+                var inEval = !trains && !site.InheritsCallerMode && site.Pass.Module is { } mode && engine.ResolveEntry(mode).Flags == ModeFlags.Eval;
                 // A graph that a backward() or step() of this body may use is wanted (saliency, adversarial inputs), unless
                 // every use of the pass's output ends the graph: then it is inference whatever the module's mode, and the
                 // output reaches no backward() or step() of this body either.
@@ -69,7 +72,7 @@ namespace TorchSharp.Analyzers.Rules
 
                 // A parameter-free module (ReLU, Dropout, pooling …) on inputs that do not require grad records nothing.
                 if ((!byModeOrName && consumer is null) || !ForwardInputs.MayRecordGraph(context, site, engine)
-                    || !site.GradIsOn(engine, context.OwningSymbol))
+                    || !(site.InheritsCallerMode ? site.GradIsProvablyOn(engine, context.OwningSymbol) : site.GradIsOn(engine, context.OwningSymbol)))
                 {
                     continue;
                 }
@@ -126,6 +129,26 @@ namespace TorchSharp.Analyzers.Rules
             var returnsValue = !symbol.ReturnsVoid && !(symbol.IsAsync && symbol.ReturnType is INamedTypeSymbol { Arity: 0 });
             return ImmutableDictionary<string, string?>.Empty.Add(LambdaReturnsValueProperty, returnsValue ? "true" : "false");
         }
+
+        /// <summary>
+        /// The cheap gate over one kind of pass (<paramref name="every"/>): a body that trains needs a flow only when some
+        /// pass's output ends the graph; and not when every pass is proved to run inside no_grad, or is proved to be
+        /// training code — its module in training mode (when <paramref name="modeMatters"/>: a submodule's mode is its
+        /// owner's caller's, so it proves nothing), outside an inference method, with an output that does not end the graph.
+        /// </summary>
+        private static bool NeedsFlow(
+            OperationBlockAnalysisContext context,
+            ModeFlowEngine engine,
+            ForwardOutputs? outputs,
+            BlockFacts facts,
+            Func<Func<IInvocationOperation, bool>, bool> every,
+            bool modeMatters)
+            => (!(facts.Backward || facts.OptimizerStep) || facts.NestedFunctions
+                || (outputs != null && !every(pass => outputs.GraphEndingConsumer(pass) is null)))
+               && !every(pass => engine.GradIsProvedOff(pass)
+                                 || ((!modeMatters || engine.ModeIsProved(pass, train: true)) && !ForwardPassContext.IsInferenceMethod(context)
+                                     && !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)
+                                     && (outputs is null || outputs.GraphEndingConsumer(pass) is null)));
 
         // The flow graph's pass is a copy: the output is followed in the member's own operation tree.
         private static string? ConsumerOf(OperationBlockAnalysisContext context, ForwardPassContext site, ForwardOutputs outputs)

@@ -33,6 +33,28 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private readonly System.Collections.Generic.List<IInvocationOperation> _ownPasses = new System.Collections.Generic.List<IInvocationOperation>();
 
+        /// <summary>
+        /// A forward pass through a submodule of <c>this</c> in a module's method other than its own forward: the module's
+        /// mode is the caller's there, but the grad mode of an inference method of the module is its own (TORCH002).
+        /// </summary>
+        public bool SubmodulePass => _submodulePasses.Count != 0;
+
+        /// <summary>Whether <paramref name="proved"/> holds for every pass of <see cref="SubmodulePass"/>.</summary>
+        public bool EverySubmodulePass(System.Func<IInvocationOperation, bool> proved)
+        {
+            foreach (var pass in _submodulePasses)
+            {
+                if (!proved(pass))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private readonly System.Collections.Generic.List<IInvocationOperation> _submodulePasses = new System.Collections.Generic.List<IInvocationOperation>();
+
         /// <summary>A <c>backward()</c> call.</summary>
         public bool Backward { get; private set; }
 
@@ -141,8 +163,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
             switch (symbols.Classify(invocation.TargetMethod))
             {
                 case TorchCallKind.Forward:
-                    if (!isOwnForward && !(isModuleMember && ForwardReceivers.IsSubmoduleOfThis(invocation))
-                        && !(invocation.Instance?.Type is { } receiver && engine.Composition.IsLoss(receiver)))
+                    if (isOwnForward || (invocation.Instance?.Type is { } receiver && engine.Composition.IsLoss(receiver)))
+                    {
+                        break;
+                    }
+
+                    if (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(invocation))
+                    {
+                        _submodulePasses.Add(invocation);
+                    }
+                    else
                     {
                         OwnForwardPass = true;
                         _ownPasses.Add(invocation);

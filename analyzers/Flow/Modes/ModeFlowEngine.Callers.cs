@@ -29,9 +29,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return false;
             }
 
+            // An iterator's body runs where it is enumerated: only a call enumerated in place with autograd on says it records.
             return (flags & GradFlags.Entry) == 0
                    || !(owner is IMethodSymbol method)
-                   || !(EveryCallerDisablesGrad(method.OriginalDefinition) || EveryUseDisablesGrad(method.OriginalDefinition));
+                   || (IsIterator(method)
+                       ? EntryIsProvablyOn(method.OriginalDefinition, 0)
+                       : !(EveryCallerDisablesGrad(method.OriginalDefinition) || EveryUseDisablesGrad(method.OriginalDefinition)));
         }
 
         /// <summary>
@@ -76,7 +79,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// Whether every call site of <paramref name="method"/> in this compilation runs with autograd off; false when it
-        /// has none, or any of them might record.
+        /// has none, or any of them might record. A call of an iterator counts only where it is enumerated in place
+        /// (<see cref="IteratorEnumeration"/>): one whose result escapes is enumerated in a grad mode unknown here.
         /// </summary>
         public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0)
             => depth < MaxDepth && _everyCallerDisablesGrad.GetOrAdd((method, depth), key => ComputeEveryCallerDisablesGrad(key.Item1, key.Item2));
@@ -103,6 +107,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
+            var iterator = IsIterator(method);
             var any = false;
             foreach (var syntax in candidates)
             {
@@ -112,7 +117,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 any = true;
-                if (!(SiteAt(syntax, depth) is { } site))
+                if ((iterator && !IsEnumeratedInPlace(syntax)) || !(SiteAt(syntax, depth) is { } site))
                 {
                     return false;
                 }
@@ -129,7 +134,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// A call site of <paramref name="method"/> that runs with autograd off — directly, or through callers that all
-        /// run it so — or null when there is none.
+        /// run it so — or null when there is none. A call of an iterator counts only where it is enumerated in place.
         /// </summary>
         public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0)
         {
@@ -138,9 +143,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return null;
             }
 
+            var iterator = IsIterator(method);
             foreach (var syntax in CandidatesOf(method))
             {
-                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method) || !(SiteAt(syntax, depth) is { } site))
+                if (!CallerMayRunWithGradOff(syntax, depth) || !Calls(syntax, method)
+                    || (iterator && !IsEnumeratedInPlace(syntax)) || !(SiteAt(syntax, depth) is { } site))
                 {
                     continue;
                 }
@@ -163,9 +170,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public ImmutableArray<SyntaxNode> CallsWithGradOn(IMethodSymbol method)
         {
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            var iterator = IsIterator(method);
             foreach (var site in CallSitesOf(method, 0))
             {
-                if (site is { } known && IsGradOn(known.Site.Grad, known.Caller))
+                // An iterator's call records only where it is enumerated in place (ModeFlowEngine.Iterators.cs).
+                if (site is { } known && (!iterator || IsEnumeratedInPlace(known.Site.Syntax)) && IsGradOn(known.Site.Grad, known.Caller))
                 {
                     calls.Add(known.Site.Syntax);
                 }

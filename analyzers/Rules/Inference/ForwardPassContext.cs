@@ -18,12 +18,13 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// </summary>
     internal sealed class ForwardPassContext
     {
-        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, string? entryPointName, LocalFunctionEntryPoint? localFunction, bool inheritsCallerMode)
+        private ForwardPassContext(ForwardPass pass, ModeFlowResult flow, string? entryPointName, LocalFunctionEntryPoint? localFunction, bool inOwnForward, bool inheritsCallerMode)
         {
             Pass = pass;
             Flow = flow;
             EntryPointName = entryPointName;
             LocalFunction = localFunction;
+            InOwnForward = inOwnForward;
             InheritsCallerMode = inheritsCallerMode;
         }
 
@@ -49,11 +50,26 @@ namespace TorchSharp.Analyzers.Rules.Inference
             => engine.IsGradOn(Pass.Grad, owner) || (LocalFunction != null && LocalFunction.RunsWithGradOn(Pass.Grad, engine, owner));
 
         /// <summary>
+        /// Whether autograd provably records at the pass (<see cref="ModeFlowEngine.IsGradProvablyOn"/>): a caller whose
+        /// facts cannot be known proves nothing. Asked of the passes whose module's mode is their caller's (a module's own
+        /// inference method), where the answer must not rest on callers nobody can read.
+        /// </summary>
+        public bool GradIsProvablyOn(ModeFlowEngine engine, ISymbol owner)
+            => engine.IsGradProvablyOn(Pass.Grad, owner) || (LocalFunction != null && LocalFunction.RunsWithGradOn(Pass.Grad, engine, owner));
+
+        /// <summary>
         /// Whether the module's mode is its caller's business: a pass inside a module's own <c>forward</c>, or a pass
         /// through a submodule (a field or property of <c>this</c>) in any method of a module class — eval() and train()
         /// on the owner reach its registered submodules (DESIGN §4).
         /// </summary>
         public bool InheritsCallerMode { get; }
+
+        /// <summary>
+        /// Whether the pass is written in a module's own <c>forward</c>: its grad mode, like its mode, is its caller's.
+        /// Elsewhere in a module class a pass through a submodule inherits only the mode: the grad mode of an inference
+        /// method of the module (nanoGPT's <c>generate</c>) is that method's business (TORCH002).
+        /// </summary>
+        public bool InOwnForward { get; }
 
         /// <summary>
         /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
@@ -82,6 +98,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
         };
 
         /// <summary>
+        /// Whether the block's member is a piece of its module's forward pass: the module's own <c>forward</c>, or a method
+        /// that <c>forward</c> calls (<see cref="InferenceEntryPoints"/>). The grad mode of its passes is its caller's.
+        /// </summary>
+        public static bool IsPieceOfOwnForward(OperationBlockAnalysisContext context, TorchSymbols symbols)
+            => context.OwningSymbol is IMethodSymbol method && symbols.IsModule(method.ContainingType)
+               && (method.Name == "forward" || InferenceEntryPoints.IsCalledByOwnForward(method, context.Compilation));
+
+        /// <summary>
         /// Whether the block's member is an inference entry point by name (the configurable heuristic,
         /// docs/rules/TORCH002.md "Options"), and nothing written in it says otherwise (<see cref="InferenceEntryPoints"/>).
         /// </summary>
@@ -93,14 +117,18 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// The forward passes of the block whose mode is its own business, when it has one and <paramref name="wanted"/>
         /// accepts the block's facts (the rule's cheap gate).
         /// </summary>
-        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted)
+        /// <param name="submodulePassesToo">
+        /// Whether a block whose only passes run submodules of <c>this</c> in a module's method (<see cref="BlockFacts.SubmodulePass"/>)
+        /// is wanted too: those passes come back with <see cref="InheritsCallerMode"/> set.
+        /// </param>
+        public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted, bool submodulePassesToo = false)
         {
             var symbols = engine.Symbols;
             var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
             // The body's own flows come before the nested ones: a local function's calls are read in them.
             var bodyFlows = new List<ModeFlowResult>();
-            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && wanted(facts)))
+            foreach (var (flow, isNested) in OperationBlockFlows.Of(context, engine, facts => (facts.OwnForwardPass || (submodulePassesToo && facts.SubmodulePass)) && wanted(facts)))
             {
                 if (!isNested)
                 {
@@ -117,7 +145,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                     var localFunction = isNested && flow.TrainingSteps.IsEmpty ? LocalFunctionEntryPoint.Of(context, pass.Invocation.Syntax, bodyFlows) : null;
                     yield return new ForwardPassContext(
-                        pass, flow, memberEntryPoint ?? localFunction?.Name, localFunction, isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
+                        pass,
+                        flow,
+                        memberEntryPoint ?? localFunction?.Name,
+                        localFunction,
+                        isOwnForward,
+                        isOwnForward || (isModuleMember && ForwardReceivers.IsSubmoduleOfThis(pass.Invocation)));
                 }
             }
         }

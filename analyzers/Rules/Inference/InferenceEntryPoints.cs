@@ -82,7 +82,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "backward" or "step");
 
         /// <summary>Whether a <c>forward</c> of <paramref name="method"/>'s own class, in this compilation, calls it by name.</summary>
-        private static bool IsCalledByOwnForward(IMethodSymbol method, Compilation compilation)
+        public static bool IsCalledByOwnForward(IMethodSymbol method, Compilation compilation)
         {
             if (method.IsStatic || method.Name == "forward" || method.ContainingType is not { } type)
             {
@@ -104,7 +104,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             return false;
         }
 
-        private static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
+        internal static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
         {
             MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
             MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,

@@ -13,7 +13,8 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// entry point. Its flow starts with the grad mode unknown (it runs wherever it is called), so the grad mode of its
     /// forward passes is read at its calls in the enclosing body: reported only when it is called there, only by direct
     /// calls the body's own flow sees (no method group, no call from a lambda or another local function), and every such
-    /// call runs with autograd on; and only when the local function opens no scope of its own (no <c>using</c>).
+    /// call runs with autograd on; and only when the local function opens no scope of its own (no <c>using</c>). A local
+    /// iterator counts only when every call enumerates it in place (<see cref="IteratorEnumeration"/>).
     /// </summary>
     internal sealed class LocalFunctionEntryPoint
     {
@@ -95,6 +96,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
             }
 
             if (calls.Count == 0 || enclosingFlows.Count == 0)
+            {
+                return false;
+            }
+
+            // An iterator's body runs where its result is enumerated: each call must be enumerated in place.
+            if (IteratorEnumeration.IsIteratorDeclaration(declaration) && !calls.All(engine.IsEnumeratedInPlace))
             {
                 return false;
             }

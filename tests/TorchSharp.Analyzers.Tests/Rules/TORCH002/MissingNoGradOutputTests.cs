@@ -341,13 +341,15 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     }"));
 
         [Fact]
-        public Task SubmoduleInModuleMethod_IsSilent()
+        public Task SubmoduleInModuleMethodThatTheForwardCalls_IsSilent()
+            // A piece of the module's forward pass runs in its caller's grad mode. The same method called only from outside
+            // is inference (ModuleOwnInferenceMethodTests, issue 14 item 2).
             => Verify.VerifyAnalyzerAsync(Code(@"
     class Head : nn.Module<Tensor, Tensor>
     {
         private readonly Linear _fc = nn.Linear(4, 4);
         public Head() : base(nameof(Head)) { RegisterComponents(); }
-        public override Tensor forward(Tensor x) => _fc.call(x);
+        public override Tensor forward(Tensor x) => _fc.call(x) * Labels(x).unsqueeze(1);
         public Tensor Labels(Tensor x) => _fc.call(x).argmax(1);
     }"));
 
