@@ -62,6 +62,11 @@ namespace TorchSharp.Analyzers.Rules
             var consumer = invocation.ConsumerOf(out var consumed);
             switch (consumer)
             {
+                case ISimpleAssignmentOperation { Target: IDiscardOperation _ } discard when IsUsingResource(discard):
+                    // using (_ = torch.no_grad()) { … }: the value of the assignment is the scope, and the using statement
+                    // disposes it at the end of its block (tests/TorchSharp.Analyzers.Runtime.Tests/DiscardUsingScopeTests.cs).
+                    return;
+
                 case IExpressionStatementOperation _:
                 case ISimpleAssignmentOperation { Target: IDiscardOperation _ }:
                     if (factory != GradScopeFactory.SetGradEnabled || ReportsBareSetGradEnabled(context))
@@ -98,6 +103,23 @@ namespace TorchSharp.Analyzers.Rules
             if (graph != null && LocalDisposalFlow.MayLeak(graph, local, invocation.Syntax))
             {
                 Report(context, invocation, factory, "not disposed on every path", UndisposedLocalKind);
+            }
+        }
+
+        /// <summary>
+        /// A discard assignment that is the resource of a using statement, <c>using (_ = …)</c>, or the initializer of
+        /// a using variable, <c>using (var s = (_ = …))</c>. (A using declaration cannot declare a discard.)
+        /// </summary>
+        private static bool IsUsingResource(ISimpleAssignmentOperation discard)
+        {
+            switch (discard.ConsumerOf(out var value))
+            {
+                case IUsingOperation statement:
+                    return statement.Resources == value;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return IsUsingResource(declarator);
+                default:
+                    return false;
             }
         }
 

@@ -27,12 +27,20 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// <summary>How the objects of one concrete module class come out of their constructors.</summary>
     internal sealed class ConstructionResult
     {
-        public ConstructionResult(INamedTypeSymbol type, ImmutableDictionary<IFieldSymbol, SubmoduleFieldKind> kinds, ImmutableArray<ConstructorPaths> constructors)
+        public ConstructionResult(
+            INamedTypeSymbol type,
+            ImmutableDictionary<IFieldSymbol, SubmoduleFieldKind> kinds,
+            ImmutableArray<ConstructorPaths> constructors,
+            ImmutableHashSet<IFieldSymbol> handedToContainers)
         {
             Type = type;
             Kinds = kinds;
             Constructors = constructors;
+            HandedToContainers = handedToContainers;
         }
+
+        /// <summary>Collection fields whose elements go into a TorchSharp module container (<see cref="ContainerHandOffs"/>).</summary>
+        public ImmutableHashSet<IFieldSymbol> HandedToContainers { get; }
 
         public INamedTypeSymbol Type { get; }
 
@@ -304,7 +312,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 constructors.Add(new ConstructorPaths(constructor, interpreter.Construct(constructor, start)));
             }
 
-            return new ConstructionResult(type, kindMap, constructors.ToImmutable());
+            return new ConstructionResult(type, kindMap, constructors.ToImmutable(), ContainerHandOffs.Of(this, chain, kindMap, cancellationToken));
         }
 
         /// <summary>

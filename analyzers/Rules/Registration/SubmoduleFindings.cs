@@ -82,6 +82,13 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 return null;
             }
 
+            if (kind != SubmoduleFieldKind.Module && result.HandedToContainers.Contains(field))
+            {
+                // A staging list: its elements are handed to a Sequential, ModuleList or ModuleDict, which registers
+                // them when it is registered itself. Where that container goes is not followed: no verdict.
+                return null;
+            }
+
             var failing = new List<(ConstructorPaths Constructor, PathState Path, Verdict Verdict, bool SomePath)>();
             var badVerdicts = new HashSet<Verdict>();
             var registeredEver = false;
