@@ -115,11 +115,15 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
-            ModeFact? joined = InitializerMode(member);
+            // Every constructor runs after the field initializers (a this(..) chain runs them once, in the chained one):
+            // the initializer's mode is where each constructor starts, and what it leaves when it does not touch the field.
+            var initializer = InitializerMode(member);
+            ModeFact? joined = null;
             foreach (var constructor in constructors)
             {
                 if (constructor.IsImplicitlyDeclared)
                 {
+                    joined = Join(joined, initializer ?? ModeFact.Unknown);
                     continue;
                 }
 
@@ -146,20 +150,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 var storage = Storage.Of(member);
                 ModeFact atExit;
-                if (result.Exit.Values.TryGetValue(storage, out var id) && result.Exit.Modes.TryGetValue(id, out var mode))
+                // The field's value at the end: one the constructor stored, or the one it held on entry (the initializer's),
+                // whose mode the constructor may have changed (`public C() => _model.eval();`).
+                if ((result.Exit.Values.TryGetValue(storage, out var id) || (!result.Exit.Values.ContainsKey(storage) && result.EntryValues.TryGetValue(member, out id)))
+                    && result.Exit.Modes.TryGetValue(id, out var mode))
                 {
                     atExit = mode.EntrySymbol != null && SymbolEqualityComparer.Default.Equals(mode.EntrySymbol, member)
-                        ? (joined ?? ModeFact.Unknown)
+                        ? (initializer ?? ModeFact.Unknown)
                         : ResolveEntry(mode, depth + 1);
                 }
                 else
                 {
                     // This constructor does not assign it (a chained constructor or the initializer does).
-                    if (joined is null && !HasChainedConstructor(constructor))
+                    if (HasChainedConstructor(constructor))
+                    {
+                        continue;
+                    }
+
+                    if (initializer is null)
                     {
                         return ModeFact.Unknown;
                     }
 
+                    joined = Join(joined, initializer.Value);
                     continue;
                 }
 
@@ -168,6 +181,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return joined ?? ModeFact.Unknown;
         }
+
+        private static ModeFact Join(ModeFact? joined, ModeFact mode) => joined is null ? mode : joined.Value.Join(mode);
 
         private static bool HasChainedConstructor(IMethodSymbol constructor)
             => constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer: { ThisOrBaseKeyword.ValueText: "this" } });

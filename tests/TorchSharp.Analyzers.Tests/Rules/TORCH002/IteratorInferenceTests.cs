@@ -90,8 +90,8 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
                 return Generate(model, x, 4).Count();
             }
         }
-        return Generate(model, x, 4).Count();
-    }"), ByName(0));
+        return {|#1:Generate(model, x, 4)|}.Count();
+    }"), ByName(0).WithLocation(1).WithArguments("model", "'Generate' is an inference method; the call at line 50 runs it inside a grad-disabled scope, the call at line 53 does not"));
 
         [Fact]
         public Task OneCallerEnumeratesInPlaceWithGradOn_AnotherLetsItEscape_Reports()

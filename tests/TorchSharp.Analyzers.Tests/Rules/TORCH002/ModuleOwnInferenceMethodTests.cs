@@ -152,8 +152,9 @@ class Program
         }
     }
 
-    static Tensor Loud(TinyLm lm, Tensor idx) => lm.generate(idx);
-}"), ByName(0, "this", "generate"));
+    static Tensor Loud(TinyLm lm, Tensor idx) => {|#1:lm.generate(idx)|};
+}"), VerifyNoGrad.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
+                .WithArguments("this", "'generate' is an inference method; the call at line 27 runs it inside a grad-disabled scope, the call at line 31 does not"));
 
         [Fact]
         public Task LocalFunctionNamedLikeInference_CalledWithGradOn_Reports()
@@ -386,10 +387,17 @@ class Program
 }"));
 
         [Fact]
-        public Task SubmoduleInsideALambdaOfGenerate_IsSilent()
+        public Task SubmoduleInsideALambdaRunInPlaceInGenerate_Reports()
             => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
     public IEnumerable<long> generate(IEnumerable<Tensor> batches)
-        => batches.Select(b => lm_head.call(tok.call(b)).argmax(-1).sum().ToInt64()).ToList();"));
+        => batches.Select(b => {|#0:lm_head.call({|#1:tok.call(b)|})|}.argmax(-1).sum().ToInt64()).ToList();"),
+                ByOutput(0, "lm_head", "argmax()"), ByOutput(1, "tok", "argmax()"));
+
+        [Fact]
+        public Task SubmoduleInsideALazyLambdaOfGenerate_IsSilent()
+            => VerifyNoGrad.VerifyAnalyzerAsync(Lm(@"
+    public IEnumerable<long> generate(IEnumerable<Tensor> batches)
+        => batches.Select(b => lm_head.call(tok.call(b)).argmax(-1).sum().ToInt64());"));
 
         [Fact]
         public Task SubmoduleInsideALocalFunctionNotNamedLikeInference_IsSilent()
