@@ -62,7 +62,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
             var usings = implicitUsings ? GlobalUsings(root) : Array.Empty<string>();
             if (usings.Length > 0)
             {
-                var source = string.Concat(usings.Select(u => "global using global::" + u + ";\n"));
+                var source = string.Concat(usings.Select(u => "global using " + u + ";\n"));
                 compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, (CSharpParseOptions)corpus.Trees[0].Options, Path.Combine(root, "(implicit usings).cs")));
             }
 
@@ -124,8 +124,11 @@ namespace TorchSharp.Analyzers.Bench.Harness
    
         /// <summary>
         /// With <c>--implicit-usings</c>: when a project file under the folder enables <c>ImplicitUsings</c>, the SDK's
-        /// implicit global usings, plus the namespaces of plain <c>&lt;Using Include="…" /&gt;</c> items of any project file there.
+        /// implicit global usings, plus the <c>&lt;Using Include="…" /&gt;</c> items of any project file there (static ones too).
         /// </summary>
+        private static bool IsStatic(string attributesAndBody)
+            => Regex.IsMatch(attributesAndBody, @"Static\s*=\s*""true""|<Static>\s*true\s*</Static>", RegexOptions.IgnoreCase);
+
         private static string[] GlobalUsings(string root)
         {
             var projects = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
@@ -134,8 +137,10 @@ namespace TorchSharp.Analyzers.Bench.Harness
                 return Array.Empty<string>();
             }
 
-            var items = projects.SelectMany(p => Regex.Matches(p, @"<Using\s+Include=""([\w.]+)""\s*/>").Select(m => m.Groups[1].Value));
-            return SdkImplicitUsings.Concat(items).Distinct(StringComparer.Ordinal).ToArray();
+            // `<Using Include="A.B" />`, and the static form, written `Static="true"` or with a `<Static>true</Static>` child.
+            var items = projects.SelectMany(p => Regex.Matches(p, @"<Using\s+Include=""([\w.]+)""([^>]*?)(/>|>(.*?)</Using>)", RegexOptions.Singleline)
+                .Select(m => IsStatic(m.Groups[2].Value + m.Groups[4].Value) ? "static global::" + m.Groups[1].Value : "global::" + m.Groups[1].Value));
+            return SdkImplicitUsings.Select(u => "global::" + u).Concat(items).Distinct(StringComparer.Ordinal).ToArray();
         }
     }
 }
