@@ -13,16 +13,7 @@ namespace TorchSharp.Analyzers.Rules
         /// <summary><c>'Name()'</c> for the method <paramref name="call"/> invokes, or <c>the call</c>.</summary>
         public static string Of(SyntaxNode call)
         {
-            var name = call is InvocationExpressionSyntax invocation
-                ? invocation.Expression switch
-                {
-                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                    GenericNameSyntax generic => generic.Identifier.ValueText,
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                    _ => null,
-                }
-                : null;
+            var name = call is InvocationExpressionSyntax invocation ? Flow.InvokedNames.Of(invocation) : null;
             return name is null ? "the call" : "'" + name + "()'";
         }
     }

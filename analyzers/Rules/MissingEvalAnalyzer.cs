@@ -65,8 +65,14 @@ namespace TorchSharp.Analyzers.Rules
         /// </summary>
         private static void ReportOwnInferenceMethodCalls(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
+            var names = OwnInferenceMethodNames.Of(context.Compilation, context.Options, engine);
+            if (names.IsEmpty)
+            {
+                return;
+            }
+
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && CallsAMethodNamedLikeInference(context)))
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && CallsOneOf(context, names)))
             {
                 foreach (var call in flow.CallSites)
                 {
@@ -93,14 +99,13 @@ namespace TorchSharp.Analyzers.Rules
             }
         }
 
-        private static bool CallsAMethodNamedLikeInference(OperationBlockAnalysisContext context)
+        private static bool CallsOneOf(OperationBlockAnalysisContext context, System.Collections.Immutable.ImmutableHashSet<string> names)
         {
             foreach (var block in context.OperationBlocks)
             {
                 foreach (var node in block.Syntax.DescendantNodes())
                 {
-                    if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-                        && InferenceMethodNames.NameMatches(context.Options, node.SyntaxTree, access.Name.Identifier.ValueText))
+                    if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } && names.Contains(access.Name.Identifier.ValueText))
                     {
                         return true;
                     }

@@ -101,12 +101,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         private static bool SwitchesGradForLaterIterations(StatementSyntax body)
             => body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call =>
-                IsGradSwitchName(call.Expression switch
-                {
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    IdentifierNameSyntax name => name.Identifier.ValueText,
-                    _ => null,
-                })
+                IsGradSwitchName(InvokedNames.Of(call))
                 && !(call.Parent is UsingStatementSyntax
                      || call.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } } } }));
 

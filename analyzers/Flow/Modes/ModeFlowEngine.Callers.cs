@@ -183,6 +183,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return calls.ToImmutable();
         }
 
+        /// <summary>The invocations and creations written with <paramref name="name"/> in this compilation, from the text index.</summary>
+        public ImmutableArray<SyntaxNode> CallsWritten(string name) => _callSyntax.CallsNamed(name);
+
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
             => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);

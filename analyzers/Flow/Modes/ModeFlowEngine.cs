@@ -29,9 +29,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
 
-        private ModeFlowEngine(Compilation compilation, TorchSymbols symbols, bool exhaustive)
+        private ModeFlowEngine(Compilation compilation, TorchSymbols symbols, bool exhaustive, bool lambdaEntries)
         {
             Exhaustive = exhaustive;
+            LambdaEntriesEnabled = lambdaEntries;
             _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
@@ -48,11 +49,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         public const string ExhaustiveOption = "exhaustive_flow";
 
+        /// <summary>
+        /// <c>.globalconfig</c> key: when <c>false</c>, every lambda starts with its grad mode and captured modules unknown, as
+        /// before issue 14 (docs/rules/TORCH002.md, "Lambdas and method groups"); by default a lambda handed to a consumer
+        /// whose schedule is known starts where that consumer runs it.
+        /// </summary>
+        public const string LambdaEntriesOption = "lambda_entry_heuristic";
+
         // Looked up first: every callback of every rule asks, and the factory's closure would be allocated each time.
         public static ModeFlowEngine For(Compilation compilation, TorchSymbols symbols, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options)
             => Engines.TryGetValue(compilation, out var engine)
                 ? engine
-                : Engines.GetValue(compilation, c => new ModeFlowEngine(c, symbols, Options.EditorConfigOptions.GetGlobalBool(options, ExhaustiveOption, defaultValue: false)));
+                : Engines.GetValue(compilation, c => new ModeFlowEngine(
+                    c,
+                    symbols,
+                    Options.EditorConfigOptions.GetGlobalBool(options, ExhaustiveOption, defaultValue: false),
+                    Options.EditorConfigOptions.GetGlobalBool(options, LambdaEntriesOption, defaultValue: true)));
+
+        /// <summary>Whether a lambda whose consumer's schedule is known starts where it runs (<see cref="LambdaEntriesOption"/>).</summary>
+        public bool LambdaEntriesEnabled { get; }
 
         /// <summary>Whether the shortcuts are off (<see cref="ExhaustiveOption"/>).</summary>
         public bool Exhaustive { get; }
@@ -62,7 +77,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// Cached per graph: the driver hands every rule the same graph, so rules share one analysis.
         /// </summary>
         public ImmutableArray<ModeFlowResult> Analyze(ControlFlowGraph graph, bool isNestedFunction)
-            => _graphs.GetValue(graph, g => new Scenarios(ModeFlow.AnalyzeScenarios(g, Symbols, this, isNestedFunction, isNestedFunction ? LambdaEntries.Of(g, this) : null))).Results;
+            => _graphs.GetValue(graph, g => new Scenarios(ModeFlow.AnalyzeScenarios(g, Symbols, this, isNestedFunction, isNestedFunction && LambdaEntriesEnabled ? LambdaEntries.Of(g, this) : null))).Results;
 
         private readonly ConditionalWeakTable<ControlFlowGraph, Scenarios> _graphs = new ConditionalWeakTable<ControlFlowGraph, Scenarios>();
 

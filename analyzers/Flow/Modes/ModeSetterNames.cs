@@ -57,7 +57,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 switch (node)
                 {
                     case InvocationExpressionSyntax invocation:
-                        called = RightmostName(invocation.Expression);
+                        called = InvokedNames.RightmostName(invocation.Expression);
                         if (called is "eval" or "train")
                         {
                             return true;
@@ -65,7 +65,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                         break;
                     case ObjectCreationExpressionSyntax creation:
-                        called = RightmostName(creation.Type);
+                        called = InvokedNames.RightmostName(creation.Type);
                         break;
                     case ImplicitObjectCreationExpressionSyntax _:
                     case ConstructorInitializerSyntax { ArgumentList.Arguments.Count: > 0 }:
@@ -87,16 +87,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return false;
         }
-
-        private static string? RightmostName(ExpressionSyntax expression)
-            => expression switch
-            {
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-                _ => null,
-            };
     }
 }

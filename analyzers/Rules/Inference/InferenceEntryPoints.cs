@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using TorchSharp.Analyzers.Flow;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -39,12 +40,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 var body = reference.GetSyntax();
                 // A method that sets its module's mode itself (Seq2Seq.evaluate calling this.eval()) does not run in its caller's.
-                if (WritesTrainingStep(body) || body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "eval" or "train"))
+                if (WritesTrainingStep(body) || body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "eval" or "train"))
                 {
                     return false;
                 }
 
-                if (body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "call" or "forward" && IsOnThis(call.Expression, method.ContainingType)))
+                if (body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "call" or "forward" && IsOnThis(call.Expression, method.ContainingType)))
                 {
                     return true;
                 }
@@ -79,7 +80,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         /// <summary>An invocation named <c>backward</c> or <c>step</c>, bound or not.</summary>
         public static bool WritesTrainingStep(SyntaxNode body)
-            => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) is "backward" or "step");
+            => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "backward" or "step");
 
         /// <summary>Whether a <c>forward</c> of <paramref name="method"/>'s own class, in this compilation, calls it by name.</summary>
         public static bool IsCalledByOwnForward(IMethodSymbol method, Compilation compilation)
@@ -94,7 +95,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 foreach (var reference in forward.DeclaringSyntaxReferences)
                 {
                     if (compilation.ContainsSyntaxTree(reference.SyntaxTree)
-                        && reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedName(call) == method.Name))
+                        && reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) == method.Name))
                     {
                         return true;
                     }
@@ -103,14 +104,5 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
             return false;
         }
-
-        internal static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            GenericNameSyntax generic => generic.Identifier.ValueText,
-            _ => null,
-        };
     }
 }

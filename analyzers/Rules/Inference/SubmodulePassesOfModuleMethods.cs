@@ -79,7 +79,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                     foreach (var call in reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>())
                     {
-                        if (InferenceEntryPoints.InvokedName(call) is { } name)
+                        if (Flow.InvokedNames.Of(call) is { } name)
                         {
                             yield return name;
                         }

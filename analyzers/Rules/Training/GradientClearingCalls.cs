@@ -110,14 +110,7 @@ namespace TorchSharp.Analyzers.Rules.Training
 
             foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                var called = invocation.Expression switch
-                {
-                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                    GenericNameSyntax generic => generic.Identifier.ValueText,
-                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                    _ => null,
-                };
+                var called = InvokedNames.Of(invocation);
                 if (called != null && NameMayClear(called, depth + 1, visiting))
                 {
                     return true;

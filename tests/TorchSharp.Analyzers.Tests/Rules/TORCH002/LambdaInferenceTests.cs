@@ -301,6 +301,23 @@ namespace Microsoft.AspNetCore.Builder
     }"), OnAnotherThread(0));
 
         [Fact]
+        public Task LambdaEntryHeuristicOff_EveryLambdaStartsUnknown_IsSilent()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = Code(@"
+    static List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        var model = new Net();
+        model.eval();
+        return batches.Select(x => model.call(x)).ToList();
+    }"),
+            };
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\ntorchsharp_analyzers.lambda_entry_heuristic = false\n"));
+            return test.RunAsync();
+        }
+
+        [Fact]
         public Task LambdaStoredInAField_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"
     private Func<Tensor, Tensor>? _predict;
