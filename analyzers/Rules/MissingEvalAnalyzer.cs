@@ -77,8 +77,8 @@ namespace TorchSharp.Analyzers.Rules
                 foreach (var call in flow.CallSites)
                 {
                     var callee = call.Callee;
-                    if (callee.IsStatic || !engine.Symbols.IsModule(callee.ContainingType) || !call.Arguments.TryGetValue(-1, out var receiver)
-                        || (receiver.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0
+                    if (callee.IsStatic || !names.Contains(callee.Name) || !call.Arguments.TryGetValue(-1, out var receiver)
+                        || (receiver.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0 || !engine.Symbols.IsModule(callee.ContainingType)
                         || !(callee.DeclaringSyntaxReferences.FirstOrDefault() is { } declaration)
                         || !InferenceMethodNames.Matches(context.Options, declaration.SyntaxTree, callee)
                         || !InferenceEntryPoints.RunsItsOwnModule(callee.OriginalDefinition, context.Compilation)

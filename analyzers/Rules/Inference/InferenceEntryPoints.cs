@@ -25,6 +25,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// <c>generate</c>), writes no training step and no eval()/train(), and is no piece of its module's own forward pass.
         /// </summary>
         public static bool RunsItsOwnModule(IMethodSymbol method, Compilation compilation)
+            => RunsItsOwnModuleCache.GetValue(compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))
+                .GetOrAdd(method, m => ComputeRunsItsOwnModule(m, compilation));
+
+        // Asked at every call of such a method: the answer is read from its declaration once per compilation.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool>> RunsItsOwnModuleCache
+            = new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool>>();
+
+        private static bool ComputeRunsItsOwnModule(IMethodSymbol method, Compilation compilation)
         {
             if (method.IsStatic || IsCalledByOwnForward(method, compilation))
             {

@@ -20,11 +20,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
         private static readonly ConditionalWeakTable<Compilation, Box> Cache = new ConditionalWeakTable<Compilation, Box>();
 
         public static ImmutableHashSet<string> Of(Compilation compilation, AnalyzerOptions options, ModeFlowEngine engine)
-            => Cache.GetValue(compilation, _ => new Box(Find(options, engine))).Names;
+            => Cache.GetValue(compilation, c => new Box(Find(c, options, engine))).Names;
 
-        private static ImmutableHashSet<string> Find(AnalyzerOptions options, ModeFlowEngine engine)
+        private static ImmutableHashSet<string> Find(Compilation compilation, AnalyzerOptions options, ModeFlowEngine engine)
         {
             var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+            var asked = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
             foreach (var word in new[] { "call", "forward" })
             {
                 foreach (var call in engine.CallsWritten(word))
@@ -32,7 +33,9 @@ namespace TorchSharp.Analyzers.Rules.Inference
                     if (call is InvocationExpressionSyntax invocation && IsOnThisSyntactically(invocation.Expression)
                         && call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method
                         && !method.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword)
-                        && InferenceMethodNames.NameMatches(options, method.SyntaxTree, method.Identifier.ValueText))
+                        && asked.Add(method.Identifier.ValueText)
+                        && InferenceMethodNames.NameMatches(options, method.SyntaxTree, method.Identifier.ValueText)
+                        && IsMethodOfAModuleClass(compilation, method.Identifier.ValueText, engine))
                     {
                         names.Add(method.Identifier.ValueText);
                     }
@@ -40,6 +43,21 @@ namespace TorchSharp.Analyzers.Rules.Inference
             }
 
             return names.ToImmutable();
+        }
+
+        // A predictor class's Predict runs a module held in a field too: only a method of a module class counts. The
+        // declarations are read without binding any body.
+        private static bool IsMethodOfAModuleClass(Compilation compilation, string name, ModeFlowEngine engine)
+        {
+            foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            {
+                if (symbol is IMethodSymbol { IsStatic: false } method && engine.Symbols.IsModule(method.ContainingType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // The shapes InferenceEntryPoints.RunsItsOwnModule accepts, before any binding.
