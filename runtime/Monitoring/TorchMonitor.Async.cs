@@ -37,7 +37,15 @@ namespace TorchSharp.Analyzers.Runtime
             private readonly bool _startInference;
             private readonly AsyncLocal<AsyncRegionWatch?> _flow;
             private readonly object _gate = new object();
-            private (bool Grad, bool Inference, int Thread)? _suspended;
+            // The n-th suspension pairs with the n-th resumption. Their notifications run on two threads and may arrive in
+            // either order (the pool thread can resume the method before the suspending thread's notification runs): the
+            // first half of a pair waits here for the other.
+            private readonly System.Collections.Generic.Dictionary<int, (bool Grad, bool Inference, int Thread)> _suspensions
+                = new System.Collections.Generic.Dictionary<int, (bool, bool, int)>();
+            private readonly System.Collections.Generic.Dictionary<int, (bool Grad, bool Inference, int Thread)> _resumptions
+                = new System.Collections.Generic.Dictionary<int, (bool, bool, int)>();
+            private int _suspensionCount;
+            private int _resumptionCount;
             private MonitorFinding? _finding;
             private bool _disposed;
 
@@ -73,7 +81,9 @@ namespace TorchSharp.Analyzers.Runtime
 
             private void OnFlowChanged(AsyncLocalValueChangedArgs<AsyncRegionWatch?> change)
             {
-                if (!change.ThreadContextChanged || _disposed || _monitor._disposed)
+                // Not stopped by the region's own disposal: the suspending thread's notification may come after the method
+                // resumed elsewhere, ended and disposed the region, and it still completes a pair.
+                if (!change.ThreadContextChanged || _monitor._disposed)
                 {
                     return;
                 }
@@ -82,31 +92,48 @@ namespace TorchSharp.Analyzers.Runtime
                 {
                     var grad = torch.is_grad_enabled();
                     var inference = torch.is_inference_mode_enabled();
+                    var here = (grad, inference, Environment.CurrentManagedThreadId);
+                    (bool Grad, bool Inference, int Thread)? left = null;
+                    (bool Grad, bool Inference, int Thread)? resumed = null;
                     if (change.PreviousValue == this && change.CurrentValue != this)
                     {
                         // The method is suspended: this thread goes back to its caller's context.
-                        if (grad != _startGrad || inference != _startInference)
+                        lock (_gate)
                         {
-                            lock (_gate)
+                            var index = _suspensionCount++;
+                            if (_resumptions.TryGetValue(index, out var early))
                             {
-                                _suspended = (grad, inference, Environment.CurrentManagedThreadId);
+                                _resumptions.Remove(index);
+                                (left, resumed) = (here, early);
+                            }
+                            else
+                            {
+                                _suspensions[index] = here;
                             }
                         }
                     }
                     else if (change.CurrentValue == this && change.PreviousValue != this)
                     {
                         // The method resumes on this thread.
-                        (bool Grad, bool Inference, int Thread)? suspended;
                         lock (_gate)
                         {
-                            suspended = _suspended;
-                            _suspended = null;
+                            var index = _resumptionCount++;
+                            if (_suspensions.TryGetValue(index, out var suspension))
+                            {
+                                _suspensions.Remove(index);
+                                (left, resumed) = (suspension, here);
+                            }
+                            else
+                            {
+                                _resumptions[index] = here;
+                            }
                         }
+                    }
 
-                        if (suspended is { } left)
-                        {
-                            Report(left, grad, inference);
-                        }
+                    // A scope open across the await: the suspended thread's mode is not the one the region started with.
+                    if (left is { } suspendedIn && resumed is { } resumedIn && (suspendedIn.Grad != _startGrad || suspendedIn.Inference != _startInference))
+                    {
+                        Report(suspendedIn, resumedIn);
                     }
                 }
                 catch (Exception)
@@ -115,13 +142,14 @@ namespace TorchSharp.Analyzers.Runtime
                 }
             }
 
-            private void Report((bool Grad, bool Inference, int Thread) left, bool grad, bool inference)
+            private void Report((bool Grad, bool Inference, int Thread) left, (bool Grad, bool Inference, int Thread) resumed)
             {
+                var (grad, inference) = (resumed.Grad, resumed.Inference);
                 var scope = left.Inference ? "an inference_mode scope" : left.Grad ? "a grad-enabled scope" : "a grad-disabled scope";
                 var where = scope + " (async region '" + _name + "')";
                 var resumedMode = inference ? "in inference mode" : grad ? "with autograd recording" : "with autograd off";
                 var leftMode = left.Inference ? "stayed in inference mode" : left.Grad ? "kept autograd on" : "kept autograd off";
-                var consequence = left.Thread == Environment.CurrentManagedThreadId
+                var consequence = left.Thread == resumed.Thread
                     ? "the code after it resumed on the same thread this time, which nothing promises; on another thread it runs in that thread's mode and the thread that opened the scope " + leftMode
                     : "the code after it resumed on another thread " + resumedMode + ", and the thread that opened the scope " + leftMode;
                 var message = MonitorRules.Format(MonitorRules.AwaitInsideGradScope, "await", where, consequence);
