@@ -22,8 +22,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The key of implicit object creations (<c>new()</c>), which name no type.</summary>
         public const string ImplicitCreation = SourceWords.ImplicitCreation;
 
-        // The torch functions that open a grad-mode scope; enable_grad(false) and set_grad_enabled(false) disable it too.
-        private static readonly string[] GradSwitchNames = { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
 
         private readonly Lazy<ImmutableArray<SourceWords>> _texts;
         private readonly Lazy<(ImmutableArray<ImmutableHashSet<string>> Levels, bool Constructors)> _requiresGradWriters;
@@ -241,7 +239,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var switching = new HashSet<SyntaxNode>();
             var helpers = new HashSet<string>();
             var helperDeclarations = new HashSet<SyntaxNode>();
-            foreach (var name in GradSwitchNames)
+            foreach (var name in GradSwitches.Names)
             {
                 foreach (var call in CallsNamed(name))
                 {

@@ -149,7 +149,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The names that change a grad mode or a module mode: a loop body with one of them may run the lambda in another mode.
         private static bool SwitchesAMode(InvocationExpressionSyntax call)
-            => InvokedNames.Of(call) is "no_grad" or "enable_grad" or "set_grad_enabled" or "inference_mode" or "train" or "eval";
+            => InvokedNames.Of(call) is var name && (GradSwitches.IsName(name) || name is "train" or "eval");
 
         private static bool IsAwaited(IInvocationOperation call)
         {

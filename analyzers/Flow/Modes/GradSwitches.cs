@@ -7,6 +7,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>The grad mode a grad-mode switch call puts in force.</summary>
     internal static class GradSwitches
     {
+        /// <summary>
+        /// The names of TorchSharp's grad-mode switches (<c>torch.no_grad()</c>, <c>enable_grad(..)</c>,
+        /// <c>set_grad_enabled(..)</c>, <c>inference_mode(..)</c>), for the syntax-only questions asked before any binding.
+        /// </summary>
+        public static readonly System.Collections.Immutable.ImmutableArray<string> Names
+            = System.Collections.Immutable.ImmutableArray.Create("no_grad", "enable_grad", "set_grad_enabled", "inference_mode");
+
+        /// <summary>Whether <paramref name="name"/> is one of <see cref="Names"/>.</summary>
+        public static bool IsName(string? name) => name != null && Names.Contains(name);
+
         public static GradFlags FlagsOf(IInvocationOperation invocation, GradScopeFactory factory)
             => FlagsOf(factory, invocation.ConstantBoolArgument());
 

@@ -101,11 +101,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// </summary>
         private static bool SwitchesGradForLaterIterations(StatementSyntax body)
             => body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call =>
-                IsGradSwitchName(InvokedNames.Of(call))
+                GradSwitches.IsName(InvokedNames.Of(call))
                 && !(call.Parent is UsingStatementSyntax
                      || call.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } } } }));
-
-        private static bool IsGradSwitchName(string? name)
-            => name is "no_grad" or "enable_grad" or "set_grad_enabled" or "inference_mode";
     }
 }
