@@ -20,8 +20,8 @@ namespace TorchSharp.Analyzers.Rules
         }
 
         /// <summary>
-        /// What stays switched for the rest of the thread when the scope is never disposed (DESIGN §2: a
-        /// discarded no_grad or inference_mode scope makes the next backward() throw).
+        /// What stays switched for the rest of the thread when the scope is never disposed (docs/architecture.md,
+        /// "Measured facts": a discarded no_grad or inference_mode scope makes the next backward() throw).
         /// </summary>
         public static string WhatStaysSwitched(IInvocationOperation invocation, GradScopeFactory factory)
         {

@@ -14,14 +14,15 @@ using TorchSharp.Analyzers.Symbols;
 namespace TorchSharp.Analyzers.Rules
 {
     /// <summary>
-    /// TORCH008: a field or auto-property of a custom module holds a module (or a <c>List&lt;&gt;</c>, array or dictionary
-    /// of modules) that is not registered as a submodule when construction ends, so <c>eval()</c>, <c>train()</c> and
-    /// <c>parameters()</c> do not reach it. <c>RegisterComponents()</c> registers the module fields that are non-null at
-    /// its first call on the object and nothing after that (DESIGN §2); the construction of every concrete class is run
-    /// path by path through its constructors, and a field is reported at its declaration, once, naming the first
-    /// concrete class that misses it. A class that simply never calls <c>RegisterComponents()</c> is complete as a
-    /// registered child (<c>register_module</c> calls the child's <c>RegisterComponents()</c>), so that finding needs a
-    /// proven root use of the class, an element of a <c>Sequential</c>, or a holder field that is itself unregistered
+    /// TORCH008: a field or auto-property of a custom module holds a module (or a <c>List&lt;&gt;</c>, array or
+    /// dictionary of modules) that is not registered as a submodule when construction ends, so <c>eval()</c>,
+    /// <c>train()</c> and <c>parameters()</c> do not reach it. <c>RegisterComponents()</c> registers the module fields
+    /// that are non-null at its first call on the object and nothing after that
+    /// (docs/architecture.md, "Measured facts"); the construction of every concrete class is run path by path through
+    /// its constructors, and a field is reported at its declaration, once, naming the first concrete class that misses
+    /// it. A class that simply never calls <c>RegisterComponents()</c> is complete as a registered child
+    /// (<c>register_module</c> calls the child's <c>RegisterComponents()</c>), so that finding needs a proven root use
+    /// of the class, an element of a <c>Sequential</c>, or a holder field that is itself unregistered
     /// (<see cref="RegistrationAnalysis.SelfRegistrationNeeded(INamedTypeSymbol, CancellationToken)"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]

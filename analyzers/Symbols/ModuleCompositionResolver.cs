@@ -20,8 +20,9 @@ namespace TorchSharp.Analyzers.Symbols
     /// </summary>
     internal sealed class ModuleCompositionResolver
     {
-        // Layers that behave differently in train and eval mode (DESIGN §4). Recurrent layers and attention count
-        // because their dropout argument is usually non-zero; TORCH001's page lists the heuristic.
+        // Layers that behave differently in train and eval mode (docs/architecture.md, "Analysis semantics"). Recurrent
+        // layers and attention count because their dropout argument is usually non-zero; TORCH001's page lists the
+        // heuristic.
         private static readonly Dictionary<string, ModeDependentKinds> ModeDependentLayers = new Dictionary<string, ModeDependentKinds>
         {
             ["Dropout"] = ModeDependentKinds.Dropout, ["Dropout1d"] = ModeDependentKinds.Dropout, ["Dropout2d"] = ModeDependentKinds.Dropout,

@@ -139,7 +139,8 @@ namespace TorchSharp.Analyzers.Runtime.Tests
         {
             var model = new SmallModel();
 
-            // Control: in training mode a forward pass updates the running statistics (DESIGN.md §2).
+            // Control: in training mode a forward pass updates the running statistics
+            // (docs/architecture.md, "Measured facts").
             var initial = model.BatchNorm.running_mean!.clone();
             using (torch.no_grad())
             {

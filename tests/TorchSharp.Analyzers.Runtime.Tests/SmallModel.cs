@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace TorchSharp.Analyzers.Runtime.Tests
 {
     /// <summary>
-    /// Sequential(Linear, BatchNorm1d, Dropout): the shape DESIGN.md §2 measured, with one layer of each kind
-    /// that matters here (no mode-dependence, running statistics, randomness).
+    /// Sequential(Linear, BatchNorm1d, Dropout): the shape measured in docs/architecture.md, "Measured facts", with one
+    /// layer of each kind that matters here (no mode-dependence, running statistics, randomness).
     /// </summary>
     internal sealed class SmallModel
     {

@@ -235,7 +235,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>Who decides the mode of a forward pass's module.</summary>
     internal static class ForwardReceivers
     {
-        /// <summary>Whether the pass runs a field or property of <c>this</c>: its mode follows the owner's (DESIGN §4).</summary>
+        /// <summary>
+        /// Whether the pass runs a field or property of <c>this</c>: its mode follows the owner's
+        /// (docs/architecture.md, "Analysis semantics").
+        /// </summary>
         public static bool IsSubmoduleOfThis(IInvocationOperation pass)
             => pass.Instance?.SkipConversions() is IMemberReferenceOperation { Instance: IInstanceReferenceOperation _ };
     }

@@ -9,10 +9,11 @@ using TorchSharp.Analyzers.Symbols;
 namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
-    /// The mode flow of one function body (DESIGN §4): along the control-flow graph, the train/eval mode of every
-    /// tracked module value and the grad mode, scoped by the <c>using</c> of a grad-mode switch. Modules created in the
-    /// flow start in Train; parameters and fields start as <see cref="ModeFlags.Entry"/>; a call into this compilation
-    /// applies the callee's summary; a call into unknown code that receives a module makes it Unknown.
+    /// The mode flow of one function body (docs/architecture.md, "Analysis semantics"): along the control-flow graph,
+    /// the train/eval mode of every tracked module value and the grad mode, scoped by the <c>using</c> of a grad-mode
+    /// switch. Modules created in the flow start in Train; parameters and fields start as
+    /// <see cref="ModeFlags.Entry"/>; a call into this compilation applies the callee's summary; a call into unknown
+    /// code that receives a module makes it Unknown.
     /// </summary>
     internal sealed class ModeFlow : ForwardDataflow<ModeState>
     {
@@ -316,7 +317,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     : ModeFact.Unknown;
             }
 
-            // `this` is the module whose own methods run: its mode is its caller's business (DESIGN §4).
+            // `this` is the module whose own methods run: its mode is its caller's business
+            // (docs/architecture.md, "Analysis semantics").
             return storage.IsThis ? ModeFact.Unknown : ModeFact.Entry(storage.Symbol!);
         }
 

@@ -60,7 +60,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// <summary>
         /// Whether the module's mode is its caller's business: a pass inside a module's own <c>forward</c>, or a pass
         /// through a submodule (a field or property of <c>this</c>) in any method of a module class — eval() and train()
-        /// on the owner reach its registered submodules (DESIGN §4).
+        /// on the owner reach its registered submodules (docs/architecture.md, "Analysis semantics").
         /// </summary>
         public bool InheritsCallerMode { get; }
 
@@ -73,7 +73,8 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         /// <summary>
         /// Whether switching the module's mode changes what it computes: false only for a module whose composition is
-        /// known and holds no mode-dependent layer (DESIGN §4); mode rules report only where it does or may.
+        /// known and holds no mode-dependent layer (docs/architecture.md, "Analysis semantics"); mode rules report only
+        /// where it does or may.
         /// </summary>
         public bool ModeMatters(ModeFlowEngine engine)
         {

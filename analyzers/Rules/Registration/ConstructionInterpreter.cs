@@ -948,7 +948,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             if (state.RegisterComponentsCall != null)
             {
-                // Later calls do nothing (DESIGN §2).
+                // Later calls do nothing (docs/architecture.md, "Measured facts").
                 return state;
             }
 

@@ -14,8 +14,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// Whether this compilation provably uses an object of a module class as a <em>root</em>: an object no other module
     /// registers, on which a member that only sees registered submodules runs (<c>eval()</c>, <c>train()</c>,
     /// <c>parameters()</c>, <c>state_dict()</c>, <c>to(..)</c>, <c>save</c>/<c>load</c> …). <c>register_module(name, child)</c>
-    /// calls <c>child.RegisterComponents()</c> (DESIGN §2), so a class whose constructor registers nothing is complete as
-    /// a registered child; its missing registration costs something only under a root.
+    /// calls <c>child.RegisterComponents()</c> (docs/architecture.md, "Measured facts"), so a class whose constructor
+    /// registers nothing is complete as a registered child; its missing registration costs something only under a root.
     /// <para>
     /// What counts, read from the syntax and bound only where the class's name occurs: an object creation of the class
     /// (or a <c>ModuleList</c>/<c>ModuleDict</c> built around one) that is the receiver of such a member,
