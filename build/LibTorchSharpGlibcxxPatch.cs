@@ -1,4 +1,4 @@
-// The code behind LibTorchSharp.Debian12.targets (DESIGN.md §7).
+// The code behind LibTorchSharp.Debian12.targets (docs/architecture.md, "Running TorchSharp on Debian 12").
 //
 // TorchSharp 0.107.0's libLibTorchSharp.so declares a need for GLIBCXX_3.4.32, but the only symbol bound
 // to that version (_ZSt21ios_base_library_initv, GCC 13's iostream link anchor) is never called. Debian 12's
@@ -69,7 +69,7 @@ public sealed class PatchLibTorchSharpGlibcxx : Task
                 {
                     case ElfPatchResult.Patched:
                         Log.LogMessage(MessageImportance.High,
-                            $"Patched '{path}': the {VersionName} version need is now weak, so it loads with this system's libstdc++ (DESIGN.md §7).");
+                            $"Patched '{path}': the {VersionName} version need is now weak, so it loads with this system's libstdc++ (docs/architecture.md, 'Running TorchSharp on Debian 12').");
                         break;
                     case ElfPatchResult.AlreadyWeak:
                         Log.LogMessage(MessageImportance.Low, $"'{path}' is already patched ({VersionName} is weak).");
