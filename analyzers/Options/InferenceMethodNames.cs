@@ -47,6 +47,40 @@ namespace TorchSharp.Analyzers.Options
             return false;
         }
 
+        /// <summary>
+        /// Whether a method named <paramref name="name"/> could be an inference entry point by name in some file of the
+        /// compilation whose options <paramref name="prefixes"/> holds (<see cref="PrefixesOfEveryFile"/>): the cheap no
+        /// before a file's own options are read.
+        /// </summary>
+        public static bool NameMatchesAny(ImmutableArray<string> prefixes, string name)
+        {
+            foreach (var prefix in prefixes)
+            {
+                if (IsPrefixWord(name, prefix))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The prefixes of every file of <paramref name="compilation"/> where the heuristic is on, each once.</summary>
+        public static ImmutableArray<string> PrefixesOfEveryFile(AnalyzerOptions options, Compilation compilation)
+        {
+            var lists = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (EditorConfigOptions.GetBool(options, tree, EnabledKey, defaultValue: true))
+                {
+                    var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+                    lists.Add(config.TryGetValue(EditorConfigOptions.Prefix + NamesKey, out var text) ? text : DefaultNames);
+                }
+            }
+
+            return lists.SelectMany(list => Parse(list)).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        }
+
         // Test attributes of xunit, NUnit and MSTest, by namespace and type name: no reference to a framework needed.
         private static readonly (string Namespace, string Name)[] TestAttributes =
         {

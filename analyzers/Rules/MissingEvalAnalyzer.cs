@@ -65,19 +65,20 @@ namespace TorchSharp.Analyzers.Rules
         /// </summary>
         private static void ReportOwnInferenceMethodCalls(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
-            var names = OwnInferenceMethodNames.Of(context.Compilation, context.Options, engine);
-            if (names.IsEmpty)
+            // The names are the cheap no; with the shortcuts off every call is judged on its callee alone.
+            var names = engine.Exhaustive ? null : OwnInferenceMethodNames.Of(context.Compilation, context.Options, engine);
+            if (names is { IsEmpty: true })
             {
                 return;
             }
 
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && CallsOneOf(context, names)))
+            foreach (var (flow, _) in OperationBlockFlows.Of(context, engine, facts => facts.OwnForwardPass && CallsOneOf(context, names!)))
             {
                 foreach (var call in flow.CallSites)
                 {
                     var callee = call.Callee;
-                    if (callee.IsStatic || !names.Contains(callee.Name) || !call.Arguments.TryGetValue(-1, out var receiver)
+                    if (callee.IsStatic || (names != null && !names.Contains(callee.Name)) || !call.Arguments.TryGetValue(-1, out var receiver)
                         || (receiver.Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0 || !engine.Symbols.IsModule(callee.ContainingType)
                         || !(callee.DeclaringSyntaxReferences.FirstOrDefault() is { } declaration)
                         || !InferenceMethodNames.Matches(context.Options, declaration.SyntaxTree, callee)
@@ -99,10 +100,19 @@ namespace TorchSharp.Analyzers.Rules
             }
         }
 
+        // Whether the block calls a method of one of these names as `receiver.name(..)`: the text is searched for the
+        // names first, and only a block that holds one is walked.
         private static bool CallsOneOf(OperationBlockAnalysisContext context, System.Collections.Immutable.ImmutableHashSet<string> names)
         {
+            var text = Flow.SourceWords.Of(context.OperationBlocks[0].Syntax.SyntaxTree);
             foreach (var block in context.OperationBlocks)
             {
+                var span = block.Syntax.Span;
+                if (!names.Any(name => text.ContainsWord(name, span.Start, span.End)))
+                {
+                    continue;
+                }
+
                 foreach (var node in block.Syntax.DescendantNodes())
                 {
                     if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } && names.Contains(access.Name.Identifier.ValueText))

@@ -9,11 +9,13 @@ using TorchSharp.Analyzers.Options;
 namespace TorchSharp.Analyzers.Rules.Inference
 {
     /// <summary>
-    /// The names of the instance methods of this compilation that are named like inference and run a module on
-    /// <c>this</c> (<c>call(x)</c>, <c>this.forward(x)</c>, <c>_blocks.call(x)</c>), read once per compilation from the text
-    /// index of <c>call</c>/<c>forward</c> calls: the cheap no of TORCH001's check of a module's own inference methods
-    /// (most compilations have none, and then no block is walked for them). A name here still has to bind to such a
-    /// method of a module class (<see cref="InferenceEntryPoints.RunsItsOwnModule"/>).
+    /// The names of the instance methods of this compilation's module classes that are named like inference and run a
+    /// module on <c>this</c> (<c>call(x)</c>, <c>this.forward(x)</c>, <c>_blocks.call(x)</c>), read once per compilation from
+    /// the declarations down: the members whose names could match the inference heuristic in some file (the compiler's
+    /// declaration table, no body bound), of those the instance methods of module classes, and of those the ones whose
+    /// text calls <c>call</c> or <c>forward</c> on <c>this</c> or a member. The cheap no of TORCH001's check of a module's
+    /// own inference methods (most compilations have none, and then no block is walked for them); a call of such a name
+    /// still has to bind to a method that runs its own module (<see cref="InferenceEntryPoints.RunsItsOwnModule"/>).
     /// </summary>
     internal static class OwnInferenceMethodNames
     {
@@ -24,36 +26,53 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         private static ImmutableHashSet<string> Find(Compilation compilation, AnalyzerOptions options, ModeFlowEngine engine)
         {
+            var prefixes = InferenceMethodNames.PrefixesOfEveryFile(options, compilation);
             var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
-            var asked = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
-            foreach (var word in new[] { "call", "forward" })
+            if (prefixes.IsEmpty)
             {
-                foreach (var call in engine.CallsWritten(word))
+                return names.ToImmutable();
+            }
+
+            foreach (var symbol in compilation.GetSymbolsWithName(name => InferenceMethodNames.NameMatchesAny(prefixes, name), SymbolFilter.Member))
+            {
+                if (symbol is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary } method
+                    && !names.Contains(method.Name)
+                    && engine.Symbols.IsModule(method.ContainingType)
+                    && RunsAModuleOnThis(method, options))
                 {
-                    if (call is InvocationExpressionSyntax invocation && IsOnThisSyntactically(invocation.Expression)
-                        && call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method
-                        && !method.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword)
-                        && asked.Add(method.Identifier.ValueText)
-                        && InferenceMethodNames.NameMatches(options, method.SyntaxTree, method.Identifier.ValueText)
-                        && IsMethodOfAModuleClass(compilation, method.Identifier.ValueText, engine))
-                    {
-                        names.Add(method.Identifier.ValueText);
-                    }
+                    names.Add(method.Name);
                 }
             }
 
             return names.ToImmutable();
         }
 
-        // A predictor class's Predict runs a module held in a field too: only a method of a module class counts. The
-        // declarations are read without binding any body.
-        private static bool IsMethodOfAModuleClass(Compilation compilation, string name, ModeFlowEngine engine)
+        // A declaration named like inference in its own file whose text holds a call of call/forward in one of the shapes
+        // InferenceEntryPoints.RunsItsOwnModule accepts; the text is searched before any node of the body is visited.
+        private static bool RunsAModuleOnThis(IMethodSymbol method, AnalyzerOptions options)
         {
-            foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                if (symbol is IMethodSymbol { IsStatic: false } method && engine.Symbols.IsModule(method.ContainingType))
+                var tree = reference.SyntaxTree;
+                if (!InferenceMethodNames.NameMatches(options, tree, method.Name))
                 {
-                    return true;
+                    continue;
+                }
+
+                var text = Flow.SourceWords.Of(tree);
+                var span = reference.Span;
+                if (!text.ContainsWord("call", span.Start, span.End) && !text.ContainsWord("forward", span.Start, span.End))
+                {
+                    continue;
+                }
+
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    if (node is InvocationExpressionSyntax invocation && Flow.InvokedNames.Of(invocation) is "call" or "forward"
+                        && IsOnThisSyntactically(invocation.Expression))
+                    {
+                        return true;
+                    }
                 }
             }
 
