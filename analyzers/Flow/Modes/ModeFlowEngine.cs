@@ -96,14 +96,44 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public BlockFacts FactsOf(Microsoft.CodeAnalysis.Diagnostics.OperationBlockAnalysisContext context)
         {
             var blocks = context.OperationBlocks;
-            if (_facts.TryGetValue(blocks[0], out var known))
+            // The driver calls the rules one after the other for a block: the last answer serves all but the first.
+            if (_lastFacts is { } last && last.Block == blocks[0])
             {
-                return known;
+                return last.Facts;
             }
 
-            var owner = context.OwningSymbol;
-            return _facts.GetValue(blocks[0], _ => Exhaustive || MayHaveFacts(blocks) ? BlockFacts.Of(owner, blocks, this) : BlockFacts.None);
+            BlockFacts facts;
+            if (!Exhaustive && !MayHaveFacts(blocks))
+            {
+                // Most blocks: the text check is cheaper than a table entry, so a thread that misses the last answer
+                // (concurrent analysis) asks the text again.
+                facts = BlockFacts.None;
+            }
+            else if (!_facts.TryGetValue(blocks[0], out facts))
+            {
+                var owner = context.OwningSymbol;
+                facts = _facts.GetValue(blocks[0], _ => BlockFacts.Of(owner, blocks, this));
+            }
+
+            _lastFacts = new LastFacts(blocks[0], facts);
+            return facts;
         }
+
+        // One block's facts; held by the engine of its compilation until the next block replaces it.
+        private sealed class LastFacts
+        {
+            public LastFacts(IOperation block, BlockFacts facts)
+            {
+                Block = block;
+                Facts = facts;
+            }
+
+            public IOperation Block { get; }
+
+            public BlockFacts Facts { get; }
+        }
+
+        private volatile LastFacts? _lastFacts;
 
         /// <summary>
         /// Whether the text of <paramref name="blocks"/> could hold a fact any rule gates on, so that they are worth the
