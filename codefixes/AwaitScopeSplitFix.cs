@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -19,8 +20,6 @@ namespace TorchSharp.Analyzers.CodeFixes
     /// </summary>
     internal static class AwaitScopeSplitFix
     {
-        private static readonly HashSet<string> Switches = new HashSet<string> { "no_grad", "enable_grad", "set_grad_enabled", "inference_mode" };
-
         /// <summary>Whether the fix moves the statement without splitting anything (nothing of the scope runs before it).</summary>
         public static bool MovesOnly(SyntaxNode root, SyntaxNode reported)
             => Plan(reported) is { } plan && plan.Before.Count == 0;
@@ -188,7 +187,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
                    _ => string.Empty,
                }) is var name
-               && Switches.Contains(name);
+               && TorchNames.GradSwitches.Contains(name);
 
         /// <summary>Whether the locals declared before the await stay out of the statement and what follows it.</summary>
         private static bool KeepsMeaning(StatementSyntax statement, List<StatementSyntax> before, List<StatementSyntax> after)

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -42,7 +43,7 @@ namespace TorchSharp.Analyzers.CodeFixes
             foreach (var diagnostic in context.Diagnostics)
             {
                 if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is SimpleNameSyntax name
-                    && name.Identifier.ValueText == "forward"
+                    && name.Identifier.ValueText == TorchNames.Forward
                     && BindsToCall(name, model, context.CancellationToken))
                 {
                     context.RegisterCodeFix(
@@ -57,7 +58,7 @@ namespace TorchSharp.Analyzers.CodeFixes
 
         private static SimpleNameSyntax Renamed(SimpleNameSyntax name)
         {
-            var identifier = SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, "call", name.Identifier.TrailingTrivia);
+            var identifier = SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, TorchNames.Call, name.Identifier.TrailingTrivia);
             return name.WithIdentifier(identifier);
         }
 
@@ -71,8 +72,8 @@ namespace TorchSharp.Analyzers.CodeFixes
             var renamed = target.ReplaceNode(name, Renamed(name));
             var info = model.GetSpeculativeSymbolInfo(target.SpanStart, renamed, SpeculativeBindingOption.BindAsExpression);
             cancellation.ThrowIfCancellationRequested();
-            return info.Symbol is IMethodSymbol { Name: "call" }
-                   || (target == expression && info.CandidateSymbols.Any(s => s is IMethodSymbol { Name: "call" }));
+            return info.Symbol is IMethodSymbol { Name: TorchNames.Call }
+                   || (target == expression && info.CandidateSymbols.Any(s => s is IMethodSymbol { Name: TorchNames.Call }));
         }
 
         private static async Task<Document> UseCallAsync(Document document, SimpleNameSyntax name, CancellationToken cancellation)

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -222,9 +223,9 @@ namespace TorchSharp.Analyzers.CodeFixes
             };
             return method switch
             {
-                "no_grad" => "noGrad",
-                "enable_grad" => "enableGrad",
-                "inference_mode" => "inferenceMode",
+                TorchNames.NoGrad => "noGrad",
+                TorchNames.EnableGrad => "enableGrad",
+                TorchNames.InferenceMode => "inferenceMode",
                 _ => "gradMode",
             };
         }

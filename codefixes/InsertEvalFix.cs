@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -65,8 +66,8 @@ namespace TorchSharp.Analyzers.CodeFixes
             }
 
             ExpressionSyntax call = IsConditional(invocation)
-                ? ConditionalAccessExpression(module.WithoutTrivia(), InvocationExpression(MemberBindingExpression(IdentifierName("eval"))))
-                : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, module.WithoutTrivia(), IdentifierName("eval")));
+                ? ConditionalAccessExpression(module.WithoutTrivia(), InvocationExpression(MemberBindingExpression(IdentifierName(TorchNames.Eval))))
+                : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, module.WithoutTrivia(), IdentifierName(TorchNames.Eval)));
             var eval = ExpressionStatement(call).WithAdditionalAnnotations(Formatter.Annotation);
             return StatementContainer.InsertBefore(root, anchor, eval);
         }
@@ -211,7 +212,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                     Expression: InvocationExpressionSyntax
                     {
                         ArgumentList.Arguments.Count: 0,
-                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "eval" } member,
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.Eval } member,
                     },
                 }:
                     return member.Expression;
@@ -222,7 +223,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                         WhenNotNull: InvocationExpressionSyntax
                         {
                             ArgumentList.Arguments.Count: 0,
-                            Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "eval" },
+                            Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: TorchNames.Eval },
                         },
                     } conditional,
                 }:

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -36,7 +37,7 @@ namespace TorchSharp.Analyzers.CodeFixes
 
             var train = ExpressionStatement(
                     InvocationExpression(
-                        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, module.WithoutTrivia(), IdentifierName("train"))))
+                        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, module.WithoutTrivia(), IdentifierName(TorchNames.Train))))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return StatementContainer.InsertBefore(root, first, train);
         }
@@ -80,7 +81,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                 Expression: InvocationExpressionSyntax
                 {
                     ArgumentList.Arguments.Count: 0,
-                    Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "train" } member,
+                    Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.Train } member,
                 },
             } && member.Expression.IsEquivalentTo(module.WithoutTrivia(), topLevel: false);
 

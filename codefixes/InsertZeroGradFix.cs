@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -19,7 +20,7 @@ namespace TorchSharp.Analyzers.CodeFixes
     {
         public static SyntaxNode? Apply(SyntaxNode root, InvocationExpressionSyntax step)
         {
-            if (!(step.Expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression, Name.Identifier.ValueText: "step" } member)
+            if (!(step.Expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression, Name.Identifier.ValueText: TorchNames.Step } member)
                 || !IsPlainReference(member.Expression)
                 || !(LoopBodyAround(step) is { } body))
             {
@@ -39,7 +40,7 @@ namespace TorchSharp.Analyzers.CodeFixes
 
             var zeroGrad = ExpressionStatement(
                     InvocationExpression(
-                        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, optimizer.WithoutTrivia(), IdentifierName("zero_grad"))))
+                        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, optimizer.WithoutTrivia(), IdentifierName(TorchNames.ZeroGrad))))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return body.Statements.Count > 0
                 ? StatementContainer.InsertBefore(root, body.Statements[0], zeroGrad)
@@ -77,7 +78,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                 Expression: InvocationExpressionSyntax
                 {
                     ArgumentList.Arguments.Count: 0,
-                    Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "zero_grad" } member,
+                    Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.ZeroGrad } member,
                 },
             } && member.Expression.IsEquivalentTo(optimizer.WithoutTrivia(), topLevel: false);
 

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -109,7 +110,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                         IdentifierName("var"),
                         SingletonSeparatedList(
                             VariableDeclarator(Identifier(name))
-                                .WithInitializer(EqualsValueClause(SwitchCall(inference ? "inference_mode" : "no_grad"))))))
+                                .WithInitializer(EqualsValueClause(SwitchCall(inference ? TorchNames.InferenceMode : TorchNames.NoGrad))))))
                 .WithUsingKeyword(Token(SyntaxKind.UsingKeyword))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return StatementContainer.InsertBefore(root, first, declaration);
@@ -141,7 +142,7 @@ namespace TorchSharp.Analyzers.CodeFixes
             wrapped[0] = wrapped[0].WithLeadingTrivia(StatementTrivia.Indentation(wrapped[0]));
             var endOfLine = StatementTrivia.EndOfLine(last);
             var block = Block(wrapped).WithCloseBraceToken(Token(TriviaList(), SyntaxKind.CloseBraceToken, TriviaList(endOfLine)));
-            var usingStatement = UsingStatement(null, SwitchCall("no_grad"), block)
+            var usingStatement = UsingStatement(null, SwitchCall(TorchNames.NoGrad), block)
                 .WithLeadingTrivia(leading)
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return container.ReplaceRangeIn(root, start, end - start + 1, usingStatement);
@@ -222,9 +223,9 @@ namespace TorchSharp.Analyzers.CodeFixes
             => statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
                 .Any(call => call.Expression switch
                 {
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is "backward" or "step",
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is "backward" or "step",
-                    IdentifierNameSyntax name => name.Identifier.ValueText is "backward" or "step",
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is TorchNames.Backward or TorchNames.Step,
+                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is TorchNames.Backward or TorchNames.Step,
+                    IdentifierNameSyntax name => name.Identifier.ValueText is TorchNames.Backward or TorchNames.Step,
                     _ => false,
                 });
 

@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using TorchSharp.Analyzers.Rules;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -86,7 +87,7 @@ namespace TorchSharp.Analyzers.CodeFixes
 
                 foreach (var constructor in constructors)
                 {
-                    Add(additions, constructor, ("RegisterComponents();", "RegisterComponents"));
+                    Add(additions, constructor, ("RegisterComponents();", TorchNames.RegisterComponents));
                 }
             }
 
@@ -264,13 +265,13 @@ namespace TorchSharp.Analyzers.CodeFixes
                     MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax } member => member.Name.Identifier.ValueText,
                     _ => null,
                 };
-                if (identity == "RegisterComponents" && name == "RegisterComponents")
+                if (identity == TorchNames.RegisterComponents && name == TorchNames.RegisterComponents)
                 {
                     return true;
                 }
 
                 if (identity.StartsWith("register_module:", System.StringComparison.Ordinal)
-                    && (name == "register_module" || name == "add_module")
+                    && (name == TorchNames.RegisterModule || name == TorchNames.AddModule)
                     && invocation.ArgumentList.Arguments.FirstOrDefault()?.Expression is LiteralExpressionSyntax literal
                     && "register_module:" + literal.Token.ValueText == identity)
                 {
@@ -278,7 +279,7 @@ namespace TorchSharp.Analyzers.CodeFixes
                 }
 
                 // Registrations added by earlier fixes sit together at the end: keep looking through them.
-                if (name != "RegisterComponents" && name != "register_module" && name != "add_module")
+                if (name != TorchNames.RegisterComponents && name != TorchNames.RegisterModule && name != TorchNames.AddModule)
                 {
                     return false;
                 }

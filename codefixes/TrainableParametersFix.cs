@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TorchSharp.Analyzers.CodeFixes.Common;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes
 {
@@ -62,13 +63,13 @@ namespace TorchSharp.Analyzers.CodeFixes
         private static IEnumerable<InvocationExpressionSyntax> Unfiltered(ExpressionSyntax argument)
             => argument.DescendantNodesAndSelf()
                 .OfType<InvocationExpressionSyntax>()
-                .Where(call => call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "parameters" or "named_parameters" }
+                .Where(call => call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.Parameters or TorchNames.NamedParameters }
                                && call.ArgumentList.Arguments.Count == 0
                                && !(call.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Where" }));
 
         private static ExpressionSyntax Filtered(InvocationExpressionSyntax call)
         {
-            var named = ((MemberAccessExpressionSyntax)call.Expression).Name.Identifier.ValueText == "named_parameters";
+            var named = ((MemberAccessExpressionSyntax)call.Expression).Name.Identifier.ValueText == TorchNames.NamedParameters;
             var name = FreeNames.PickForLambdaParameter(call, named ? "np" : "p");
             var body = named ? name + ".parameter.requires_grad" : name + ".requires_grad";
             var text = call.WithoutTrivia().ToFullString() + ".Where(" + name + " => " + body + ").ToList()";

@@ -8,6 +8,7 @@ using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Rules.Hooks;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -62,7 +63,7 @@ namespace TorchSharp.Analyzers.Rules
                 }
 
                 var syntax = start.OperationBlocks[0].Syntax;
-                if (!SourceWords.Of(syntax.SyntaxTree).ContainsWord("forward", syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
+                if (!SourceWords.Of(syntax.SyntaxTree).ContainsWord(TorchNames.Forward, syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
                 {
                     return;
                 }
@@ -76,7 +77,7 @@ namespace TorchSharp.Analyzers.Rules
             for (var i = 1; i < blocks.Length; i++)
             {
                 var syntax = blocks[i].Syntax;
-                if (SourceWords.Of(syntax.SyntaxTree).ContainsWord("forward", syntax.SpanStart, syntax.Span.End))
+                if (SourceWords.Of(syntax.SyntaxTree).ContainsWord(TorchNames.Forward, syntax.SpanStart, syntax.Span.End))
                 {
                     return true;
                 }
@@ -110,7 +111,7 @@ namespace TorchSharp.Analyzers.Rules
         /// </summary>
         private static bool IsDirectForward(IMethodSymbol method, IOperation? instance, IOperation at, ISymbol container, TorchSymbols symbols)
         {
-            if (method.Name != "forward" || method.IsStatic || instance is null || !OverridesModuleForward(method, symbols))
+            if (method.Name != TorchNames.Forward || method.IsStatic || instance is null || !OverridesModuleForward(method, symbols))
             {
                 return false;
             }
@@ -122,7 +123,7 @@ namespace TorchSharp.Analyzers.Rules
             }
 
             // this.forward(..) inside a method named call: a call(..) that replaces TorchSharp's would call itself.
-            if (instance is IInstanceReferenceOperation && container is IMethodSymbol { Name: "call" })
+            if (instance is IInstanceReferenceOperation && container is IMethodSymbol { Name: TorchNames.Call })
             {
                 return false;
             }
@@ -139,7 +140,7 @@ namespace TorchSharp.Analyzers.Rules
                 current = overridden;
             }
 
-            if (current.Name != "forward" || !current.IsAbstract || !(current.ContainingType?.OriginalDefinition is { } type))
+            if (current.Name != TorchNames.Forward || !current.IsAbstract || !(current.ContainingType?.OriginalDefinition is { } type))
             {
                 return false;
             }

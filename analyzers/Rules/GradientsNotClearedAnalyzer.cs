@@ -9,6 +9,7 @@ using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Rules.Training;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -118,7 +119,7 @@ namespace TorchSharp.Analyzers.Rules
 
             return function.DescendantNodes()
                 .OfType<InvocationExpressionSyntax>()
-                .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "zero_grad" } && IsConditional(i, function));
+                .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.ZeroGrad } && IsConditional(i, function));
         }
 
         private static bool IsConditional(SyntaxNode node, SyntaxNode function)

@@ -9,6 +9,7 @@ using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Infrastructure;
 using TorchSharp.Analyzers.Rules.Training;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules
 {
@@ -145,8 +146,8 @@ namespace TorchSharp.Analyzers.Rules
         {
             switch (operation)
             {
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad" } }:
-                case IInvocationOperation { TargetMethod.Name: "requires_grad_" }:
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: TorchNames.RequiresGrad } }:
+                case IInvocationOperation { TargetMethod.Name: TorchNames.RequiresGradSetter }:
                     return true;
                 case IInvocationOperation call when IsLoopCollection(call):
                     return true;

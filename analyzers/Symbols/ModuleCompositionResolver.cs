@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Symbols
 {
@@ -20,45 +21,8 @@ namespace TorchSharp.Analyzers.Symbols
     /// </summary>
     internal sealed class ModuleCompositionResolver
     {
-        // Layers that behave differently in train and eval mode (docs/architecture.md, "Analysis semantics"). Recurrent
-        // layers and attention count because their dropout argument is usually non-zero; TORCH001's page lists the
-        // heuristic.
-        private static readonly Dictionary<string, ModeDependentKinds> ModeDependentLayers = new Dictionary<string, ModeDependentKinds>
-        {
-            ["Dropout"] = ModeDependentKinds.Dropout, ["Dropout1d"] = ModeDependentKinds.Dropout, ["Dropout2d"] = ModeDependentKinds.Dropout,
-            ["Dropout3d"] = ModeDependentKinds.Dropout, ["AlphaDropout"] = ModeDependentKinds.Dropout, ["FeatureAlphaDropout"] = ModeDependentKinds.Dropout,
-            ["BatchNorm"] = ModeDependentKinds.BatchNorm, ["BatchNorm1d"] = ModeDependentKinds.BatchNorm, ["BatchNorm2d"] = ModeDependentKinds.BatchNorm,
-            ["BatchNorm3d"] = ModeDependentKinds.BatchNorm, ["NormBase"] = ModeDependentKinds.BatchNorm,
-            ["InstanceNorm"] = ModeDependentKinds.InstanceNorm, ["InstanceNorm1d"] = ModeDependentKinds.InstanceNorm, ["InstanceNorm2d"] = ModeDependentKinds.InstanceNorm,
-            ["InstanceNorm3d"] = ModeDependentKinds.InstanceNorm,
-            ["RNN"] = ModeDependentKinds.DropoutArgument, ["LSTM"] = ModeDependentKinds.DropoutArgument, ["GRU"] = ModeDependentKinds.DropoutArgument,
-            ["MultiheadAttention"] = ModeDependentKinds.DropoutArgument, ["Transformer"] = ModeDependentKinds.DropoutArgument,
-            ["TransformerEncoder"] = ModeDependentKinds.DropoutArgument, ["TransformerDecoder"] = ModeDependentKinds.DropoutArgument,
-            ["TransformerEncoderLayer"] = ModeDependentKinds.DropoutArgument, ["TransformerDecoderLayer"] = ModeDependentKinds.DropoutArgument,
-        };
-
-        // TorchSharp 0.107.0's layers without parameters (listed from its TorchSharp.Modules namespace): a forward pass
-        // through them records no graph unless the input requires grad. Any other TorchSharp layer counts as having
-        // parameters (InstanceNorm and LocalResponseNorm included only where they never have any).
-        private static readonly HashSet<string> ParameterFreeLayers = new HashSet<string>
-        {
-            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-            "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
-            "LPPool1d", "LPPool2d", "FractionalMaxPool2d", "FractionalMaxPool3d",
-            "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
-            "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax",
-            "Mish", "ReLU", "ReLU6", "RReLU", "SELU", "Sigmoid", "SiLU", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink",
-            "Softsign", "Tanh", "Tanhshrink", "Threshold",
-            "ChannelShuffle", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
-            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad2d",
-            "CosineSimilarity", "PairwiseDistance", "Flatten", "Unflatten", "Fold", "Unfold", "Identity", "PixelShuffle", "PixelUnshuffle",
-            "Upsample", "LocalResponseNorm",
-        };
-
         // How many module classes deep a composition is followed.
         private const int MaxDepth = 32;
-
-        private static readonly HashSet<string> Containers = new HashSet<string> { "Sequential", "ModuleList", "ModuleDict" };
 
         private readonly TorchSymbols _symbols;
         private readonly Compilation _compilation;
@@ -202,18 +166,18 @@ namespace TorchSharp.Analyzers.Symbols
             {
                 if (question != Question.ModeDependence)
                 {
-                    return Containers.Contains(type.Name) ? Answer.Unknown
-                        : ParameterFreeLayers.Contains(type.Name) ? Answer.Absent
+                    return TorchLayers.Containers.Contains(type.Name) ? Answer.Unknown
+                        : TorchLayers.ParameterFree.Contains(type.Name) ? Answer.Absent
                         : Answer.Present(ModeDependentKinds.None);
                 }
 
-                if (ModeDependentLayers.TryGetValue(type.Name, out var kinds))
+                if (TorchLayers.ModeDependent.TryGetValue(type.Name, out var kinds))
                 {
                     return Answer.Present(kinds);
                 }
 
                 // A container holds whatever the code put in it; from the type alone that is unknown.
-                return Containers.Contains(type.Name) ? Answer.Unknown : Answer.Absent;
+                return TorchLayers.Containers.Contains(type.Name) ? Answer.Unknown : Answer.Absent;
             }
 
             // Base classes of TorchSharp itself (torch.nn.Module<T, TResult> …) say nothing about the contents; neither
@@ -350,7 +314,7 @@ namespace TorchSharp.Analyzers.Symbols
             return writes.Count == 0 ? null : writes;
         }
 
-        private bool IsContainer(ITypeSymbol type) => _symbols.IsTorchSharp(type) && Containers.Contains(type.Name);
+        private bool IsContainer(ITypeSymbol type) => _symbols.IsTorchSharp(type) && TorchLayers.Containers.Contains(type.Name);
 
         /// <summary>
         /// What a private <c>ModuleList</c>/<c>ModuleDict</c>/<c>Sequential</c> field holds when its class's code is all that
@@ -428,11 +392,9 @@ namespace TorchSharp.Analyzers.Symbols
             Adds,
         }
 
-        private static readonly HashSet<string> ContainerAdds = new HashSet<string>(System.StringComparer.Ordinal) { "Add", "append", "insert" };
-
         private static readonly HashSet<string> ContainerGrowsOtherwise = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "extend", "AddRange", "Insert", "register_module", "add_module", "Set", "Append",
+            "extend", "AddRange", "Insert", TorchNames.RegisterModule, TorchNames.AddModule, "Set", "Append",
         };
 
         /// <summary>How one mention of a container field uses it, read from the syntax around it.</summary>
@@ -453,7 +415,7 @@ namespace TorchSharp.Analyzers.Symbols
                 case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access when access.Expression == node:
                     var name = access.Name.Identifier.ValueText;
                     add = access.Parent as Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax;
-                    return ContainerAdds.Contains(name) && add != null ? ContainerUseKind.Adds
+                    return TorchLayers.ContainerAddsOne.Contains(name) && add != null ? ContainerUseKind.Adds
                         : ContainerGrowsOtherwise.Contains(name) ? ContainerUseKind.Other
                         : ContainerUseKind.Reads;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.ElementAccessExpressionSyntax element when element.Expression == node:
@@ -611,7 +573,7 @@ namespace TorchSharp.Analyzers.Symbols
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 var text = reference.SyntaxTree.GetText().ToString(reference.Span);
-                if (text.Contains("register_parameter") || text.Contains("register_module") || (buffers && text.Contains("register_buffer")))
+                if (text.Contains(TorchNames.RegisterParameter) || text.Contains(TorchNames.RegisterModule) || (buffers && text.Contains(TorchNames.RegisterBuffer)))
                 {
                     return true;
                 }

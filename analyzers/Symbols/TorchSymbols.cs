@@ -4,6 +4,7 @@ using System.Linq;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Symbols
 {
@@ -140,13 +141,13 @@ namespace TorchSharp.Analyzers.Symbols
 
             switch (method.Name)
             {
-                case "no_grad" when method.Parameters.Length == 0:
+                case TorchNames.NoGrad when method.Parameters.Length == 0:
                     return GradScopeFactory.NoGrad;
-                case "enable_grad" when method.Parameters.Length == 1:
+                case TorchNames.EnableGrad when method.Parameters.Length == 1:
                     return GradScopeFactory.EnableGrad;
-                case "set_grad_enabled" when method.Parameters.Length == 1:
+                case TorchNames.SetGradEnabled when method.Parameters.Length == 1:
                     return GradScopeFactory.SetGradEnabled;
-                case "inference_mode" when method.Parameters.Length == 1:
+                case TorchNames.InferenceMode when method.Parameters.Length == 1:
                     return GradScopeFactory.InferenceMode;
                 default:
                     return null;
@@ -157,7 +158,7 @@ namespace TorchSharp.Analyzers.Symbols
         public TorchCallKind Classify(IMethodSymbol method)
         {
             // A forward pass, also through a module's own override of forward().
-            if (!method.IsStatic && (method.Name == "call" || method.Name == "forward") && IsModule(method.ContainingType))
+            if (!method.IsStatic && (method.Name == TorchNames.Call || method.Name == TorchNames.Forward) && IsModule(method.ContainingType))
             {
                 return TorchCallKind.Forward;
             }
@@ -172,9 +173,9 @@ namespace TorchSharp.Analyzers.Symbols
             {
                 switch (method.Name)
                 {
-                    case "eval" when method.Parameters.Length == 0:
+                    case TorchNames.Eval when method.Parameters.Length == 0:
                         return TorchCallKind.Eval;
-                    case "train" when method.Parameters.Length == 1:
+                    case TorchNames.Train when method.Parameters.Length == 1:
                         return TorchCallKind.Train;
                 }
 
@@ -183,9 +184,9 @@ namespace TorchSharp.Analyzers.Symbols
 
             switch (method.Name)
             {
-                case "backward":
+                case TorchNames.Backward:
                     return TorchCallKind.Backward;
-                case "step" when !method.IsStatic && method.Parameters.Length <= 1 && IsOptimizerType(declaringType):
+                case TorchNames.Step when !method.IsStatic && method.Parameters.Length <= 1 && IsOptimizerType(declaringType):
                     return TorchCallKind.OptimizerStep;
             }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.CodeFixes.Common
 {
@@ -129,7 +130,7 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
         }
 
         private static bool IsSwitchName(string name)
-            => name == "no_grad" || name == "inference_mode" || name == "set_grad_enabled" || name == "enable_grad";
+            => TorchNames.GradSwitches.Contains(name);
 
         private static bool IsTorchClass(ExpressionSyntax expression)
         {
@@ -161,9 +162,9 @@ namespace TorchSharp.Analyzers.CodeFixes.Common
             var isFalse = argument.IsKind(SyntaxKind.FalseLiteralExpression);
             switch (name)
             {
-                case "no_grad":
+                case TorchNames.NoGrad:
                     return true;
-                case "inference_mode":
+                case TorchNames.InferenceMode:
                     return !isFalse;
                 default:
                     // enable_grad(bool enabled = true), set_grad_enabled(bool mode = true)

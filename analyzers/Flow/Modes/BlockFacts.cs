@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -96,7 +97,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public static BlockFacts Of(ISymbol owner, System.Collections.Immutable.ImmutableArray<IOperation> blocks, ModeFlowEngine engine)
         {
             var symbols = engine.Symbols;
-            var isOwnForward = owner is IMethodSymbol { Name: "forward" } method && symbols.IsModule(method.ContainingType);
+            var isOwnForward = owner is IMethodSymbol { Name: TorchNames.Forward } method && symbols.IsModule(method.ContainingType);
             var isModuleMember = !owner.IsStatic && symbols.IsModule(owner.ContainingType);
             var facts = new BlockFacts { MaySwitchGrad = !blocks.IsEmpty && engine.MaySwitchGrad(blocks[0].Syntax) };
             foreach (var block in blocks)
@@ -150,7 +151,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private void Add(IInvocationOperation invocation, TorchSymbols symbols, ModeFlowEngine engine, bool isOwnForward, bool isModuleMember)
         {
             var target = invocation.TargetMethod;
-            if (target.Name == "requires_grad_")
+            if (target.Name == TorchNames.RequiresGradSetter)
             {
                 AddWrite(invocation);
             }

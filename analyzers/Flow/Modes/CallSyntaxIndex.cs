@@ -7,6 +7,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -65,7 +66,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var seeds = new List<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                foreach (var mention in source.Mentions("requires_grad", followedBy: "=/#"))
+                foreach (var mention in source.Mentions(TorchNames.RequiresGrad, followedBy: "=/#"))
                 {
                     if (IsAssigned(mention))
                     {
@@ -74,7 +75,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 // Called: the flow counts requires_grad_(..) as a write only as an invocation.
-                seeds.AddRange(source.Mentions("requires_grad_", followedBy: "(/#"));
+                seeds.AddRange(source.Mentions(TorchNames.RequiresGradSetter, followedBy: "(/#"));
             }
 
             return CallersByLevel(seeds);

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -70,7 +71,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var consumer = reference.ConsumerOf(out var consumed);
             return consumer switch
             {
-                IInvocationOperation call => call.Instance == consumed && call.TargetMethod.Name is "call" or "forward",
+                IInvocationOperation call => call.Instance == consumed && call.TargetMethod.Name is TorchNames.Call or TorchNames.Forward,
                 IPropertyReferenceOperation property => property.Instance == consumed && !IsWritten(property),
                 _ => false,
             };

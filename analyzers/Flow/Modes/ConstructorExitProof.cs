@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -24,7 +25,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             if (constructor.DeclaringSyntaxReferences.Length != 1
                 || !(constructor.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax { Body: { Statements: { Count: >= 2 } statements } body } declaration)
                 || (declaration.Initializer != null && !declaration.Initializer.IsKind(SyntaxKind.BaseConstructorInitializer))
-                || !(statements[statements.Count - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "eval" } } last }))
+                || !(statements[statements.Count - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.Eval } } last }))
             {
                 return null;
             }

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -149,7 +150,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The names that change a grad mode or a module mode: a loop body with one of them may run the lambda in another mode.
         private static bool SwitchesAMode(InvocationExpressionSyntax call)
-            => InvokedNames.Of(call) is var name && (GradSwitches.IsName(name) || name is "train" or "eval");
+            => InvokedNames.Of(call) is var name && (GradSwitches.IsName(name) || name is TorchNames.Train or TorchNames.Eval);
 
         private static bool IsAwaited(IInvocationOperation call)
         {

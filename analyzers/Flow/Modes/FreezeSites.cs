@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -111,7 +112,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var yieldsModules = call.TargetMethod.Name is "children" or "named_children" or "modules" or "named_modules";
-            if (!yieldsModules && call.TargetMethod.Name != "parameters" && call.TargetMethod.Name != "named_parameters")
+            if (!yieldsModules && call.TargetMethod.Name != TorchNames.Parameters && call.TargetMethod.Name != TorchNames.NamedParameters)
             {
                 return null;
             }
@@ -173,10 +174,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             switch (operation)
             {
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "requires_grad", Instance: { } target } } assignment
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: TorchNames.RequiresGrad, Instance: { } target } } assignment
                     when assignment.Value.ConstantValue is { HasValue: true, Value: bool value }:
                     return (target, value);
-                case IInvocationOperation { TargetMethod.Name: "requires_grad_", Instance: { } target } invocation
+                case IInvocationOperation { TargetMethod.Name: TorchNames.RequiresGradSetter, Instance: { } target } invocation
                     when invocation.ConstantBoolArgument() is bool value:
                     return (target, value);
                 default:

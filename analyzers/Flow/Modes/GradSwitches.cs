@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -11,8 +12,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// The names of TorchSharp's grad-mode switches (<c>torch.no_grad()</c>, <c>enable_grad(..)</c>,
         /// <c>set_grad_enabled(..)</c>, <c>inference_mode(..)</c>), for the syntax-only questions asked before any binding.
         /// </summary>
-        public static readonly System.Collections.Immutable.ImmutableArray<string> Names
-            = System.Collections.Immutable.ImmutableArray.Create("no_grad", "enable_grad", "set_grad_enabled", "inference_mode");
+        public static System.Collections.Immutable.ImmutableArray<string> Names => TorchNames.GradSwitches;
 
         /// <summary>Whether <paramref name="name"/> is one of <see cref="Names"/>.</summary>
         public static bool IsName(string? name) => name != null && Names.Contains(name);

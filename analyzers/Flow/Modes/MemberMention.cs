@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -68,7 +69,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var called = access.Name.Identifier.ValueText;
-            if (called == "eval" || called == "train")
+            if (called == TorchNames.Eval || called == TorchNames.Train)
             {
                 SetsMode = true;
             }

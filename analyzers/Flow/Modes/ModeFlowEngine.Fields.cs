@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -40,7 +41,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                     foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
                     {
-                        if (!(invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access) || (name != "eval" && name != "train")
+                        if (!(invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } access) || (name != TorchNames.Eval && name != TorchNames.Train)
                             || !(model.GetOperation(invocation) is IInvocationOperation operation) || operation.Instance is null
                             || !(operation.Instance.SkipConversions() is IMemberReferenceOperation target) || !SymbolEqualityComparer.Default.Equals(target.Member, member))
                         {

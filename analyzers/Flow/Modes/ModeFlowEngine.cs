@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -176,7 +177,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return false;
         }
 
-        private static readonly string[] FactWords = { "call", "forward", "backward", "requires_grad", "requires_grad_" };
+        private static readonly string[] FactWords = { TorchNames.Call, TorchNames.Forward, TorchNames.Backward, TorchNames.RequiresGrad, TorchNames.RequiresGradSetter };
 
         private static bool AnyContains(SourceWords text, System.Collections.Immutable.ImmutableArray<IOperation> blocks, string word)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -58,7 +59,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     case InvocationExpressionSyntax invocation:
                         called = InvokedNames.RightmostName(invocation.Expression);
-                        if (called is "eval" or "train")
+                        if (called is TorchNames.Eval or TorchNames.Train)
                         {
                             return true;
                         }

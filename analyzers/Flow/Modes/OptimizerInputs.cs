@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -24,7 +25,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             if (IsLinq(value, "Where") is IInvocationOperation where && where.Arguments.Length == 2
-                && where.Arguments[1].Syntax.ToString().Contains("requires_grad")
+                && where.Arguments[1].Syntax.ToString().Contains(TorchNames.RequiresGrad)
                 && ParametersOf(where.Arguments[0].Value.SkipConversions(), symbols) is IOperation filtered)
             {
                 yield return (filtered, materialized ? OptimizerInput.FilteredMaterialized : OptimizerInput.FilteredLazy);
@@ -49,7 +50,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private static IOperation? ParametersOf(IOperation operation, TorchSymbols symbols)
             => operation is IInvocationOperation { Instance: { } receiver } call
-               && (call.TargetMethod.Name == "parameters" || call.TargetMethod.Name == "named_parameters")
+               && (call.TargetMethod.Name == TorchNames.Parameters || call.TargetMethod.Name == TorchNames.NamedParameters)
                && symbols.IsModule(receiver.Type)
                 ? receiver
                 : null;

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -124,7 +125,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 {
                     case "detach":
                         return false;
-                    case "requires_grad_":
+                    case TorchNames.RequiresGradSetter:
                     case "with_requires_grad":
                     case "set_requires_grad":
                         return true;
@@ -139,7 +140,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (argument.Parameter?.Name == "requires_grad")
+                    if (argument.Parameter?.Name == TorchNames.RequiresGrad)
                     {
                         if (!(argument.Value.ConstantValue is { HasValue: true, Value: false }))
                         {
@@ -224,8 +225,8 @@ namespace TorchSharp.Analyzers.Rules.Inference
             private static bool SetsRequiresGrad(ILocalReferenceOperation reference)
                 => reference.Parent switch
                 {
-                    IPropertyReferenceOperation { Property: { Name: "requires_grad" } } property => property.Parent is IAssignmentOperation assignment && assignment.Target == property,
-                    IInvocationOperation { TargetMethod: { Name: "requires_grad_" } or { Name: "with_requires_grad" } or { Name: "set_requires_grad" } } call => call.Instance == reference,
+                    IPropertyReferenceOperation { Property: { Name: TorchNames.RequiresGrad } } property => property.Parent is IAssignmentOperation assignment && assignment.Target == property,
+                    IInvocationOperation { TargetMethod: { Name: TorchNames.RequiresGradSetter } or { Name: "with_requires_grad" } or { Name: "set_requires_grad" } } call => call.Instance == reference,
                     _ => false,
                 };
 

@@ -9,6 +9,7 @@ using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Options;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -104,7 +105,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// </summary>
         public static bool IsPieceOfOwnForward(OperationBlockAnalysisContext context, TorchSymbols symbols)
             => context.OwningSymbol is IMethodSymbol method && symbols.IsModule(method.ContainingType)
-               && (method.Name == "forward" || InferenceEntryPoints.IsCalledByOwnForward(method, context.Compilation));
+               && (method.Name == TorchNames.Forward || InferenceEntryPoints.IsCalledByOwnForward(method, context.Compilation));
 
         /// <summary>
         /// Whether the block's member is an inference entry point by name (the configurable heuristic,
@@ -125,7 +126,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
         public static IEnumerable<ForwardPassContext> Of(OperationBlockAnalysisContext context, ModeFlowEngine engine, Func<BlockFacts, bool> wanted, bool submodulePassesToo = false)
         {
             var symbols = engine.Symbols;
-            var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: "forward" } owner && symbols.IsModule(owner.ContainingType);
+            var isOwnForward = context.OwningSymbol is IMethodSymbol { Name: TorchNames.Forward } owner && symbols.IsModule(owner.ContainingType);
             var isModuleMember = context.OwningSymbol is { IsStatic: false } member && symbols.IsModule(member.ContainingType);
             // The body's own flows come before the nested ones: a local function's calls are read in them.
             var bodyFlows = new List<ModeFlowResult>();

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -48,12 +49,12 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 var body = reference.GetSyntax();
                 // A method that sets its module's mode itself (Seq2Seq.evaluate calling this.eval()) does not run in its caller's.
-                if (WritesTrainingStep(body) || body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "eval" or "train"))
+                if (WritesTrainingStep(body) || body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is TorchNames.Eval or TorchNames.Train))
                 {
                     return false;
                 }
 
-                if (body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "call" or "forward" && IsOnThis(call.Expression, method.ContainingType)))
+                if (body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is TorchNames.Call or TorchNames.Forward && IsOnThis(call.Expression, method.ContainingType)))
                 {
                     return true;
                 }
@@ -88,17 +89,17 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         /// <summary>An invocation named <c>backward</c> or <c>step</c>, bound or not.</summary>
         public static bool WritesTrainingStep(SyntaxNode body)
-            => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is "backward" or "step");
+            => body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) is TorchNames.Backward or TorchNames.Step);
 
         /// <summary>Whether a <c>forward</c> of <paramref name="method"/>'s own class, in this compilation, calls it by name.</summary>
         public static bool IsCalledByOwnForward(IMethodSymbol method, Compilation compilation)
         {
-            if (method.IsStatic || method.Name == "forward" || method.ContainingType is not { } type)
+            if (method.IsStatic || method.Name == TorchNames.Forward || method.ContainingType is not { } type)
             {
                 return false;
             }
 
-            foreach (var forward in type.GetMembers("forward").OfType<IMethodSymbol>())
+            foreach (var forward in type.GetMembers(TorchNames.Forward).OfType<IMethodSymbol>())
             {
                 foreach (var reference in forward.DeclaringSyntaxReferences)
                 {

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Options;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -61,14 +62,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 var text = Flow.SourceWords.Of(tree);
                 var span = reference.Span;
-                if (!text.ContainsWord("call", span.Start, span.End) && !text.ContainsWord("forward", span.Start, span.End))
+                if (!text.ContainsWord(TorchNames.Call, span.Start, span.End) && !text.ContainsWord(TorchNames.Forward, span.Start, span.End))
                 {
                     continue;
                 }
 
                 foreach (var node in reference.GetSyntax().DescendantNodes())
                 {
-                    if (node is InvocationExpressionSyntax invocation && Flow.InvokedNames.Of(invocation) is "call" or "forward"
+                    if (node is InvocationExpressionSyntax invocation && Flow.InvokedNames.Of(invocation) is TorchNames.Call or TorchNames.Forward
                         && IsOnThisSyntactically(invocation.Expression))
                     {
                         return true;

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -39,8 +40,8 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 return false;
             }
 
-            var seen = new HashSet<string> { "forward" };
-            var frontier = new List<string> { "forward" };
+            var seen = new HashSet<string> { TorchNames.Forward };
+            var frontier = new List<string> { TorchNames.Forward };
             for (var depth = 0; depth < ModeFlowEngine.MaxDepth && frontier.Count != 0; depth++)
             {
                 var next = new List<string>();

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {
@@ -784,10 +785,10 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             switch (target.Name)
             {
-                case "RegisterComponents" when target.Parameters.Length == 0:
+                case TorchNames.RegisterComponents when target.Parameters.Length == 0:
                     return Map(states, s => RegisterComponents(s, invocation.Syntax));
-                case "register_module" when target.Parameters.Length == 2:
-                case "add_module" when target.Parameters.Length == 2:
+                case TorchNames.RegisterModule when target.Parameters.Length == 2:
+                case TorchNames.AddModule when target.Parameters.Length == 2:
                     var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1);
                     var origin = argument is null ? Origin.Other : OriginOf(argument.Value, frame);
                     return Map(states, s => Register(s, origin));
@@ -1068,9 +1069,9 @@ namespace TorchSharp.Analyzers.Rules.Registration
                         return true;
                     case IInvocationOperation invocation when IsThis(invocation.Instance) && invocation.TargetMethod.MethodKind != MethodKind.LocalFunction:
                         if (!_analysis.Symbols.IsTorchSharp(invocation.TargetMethod)
-                            || invocation.TargetMethod.Name == "RegisterComponents"
-                            || invocation.TargetMethod.Name == "register_module"
-                            || invocation.TargetMethod.Name == "add_module")
+                            || invocation.TargetMethod.Name == TorchNames.RegisterComponents
+                            || invocation.TargetMethod.Name == TorchNames.RegisterModule
+                            || invocation.TargetMethod.Name == TorchNames.AddModule)
                         {
                             return true;
                         }

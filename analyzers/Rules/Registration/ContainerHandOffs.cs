@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {
@@ -22,10 +23,6 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// </remarks>
     internal static class ContainerHandOffs
     {
-        private static readonly HashSet<string> Containers = new HashSet<string> { "Sequential", "ModuleList", "ModuleDict" };
-
-        private static readonly HashSet<string> Fillers = new HashSet<string> { "AddRange", "extend", "Extend", "append", "Append" };
-
         private static readonly HashSet<string> Copies = new HashSet<string> { "ToArray", "ToList" };
 
         /// <summary>The collection fields of <paramref name="chain"/> (original definitions) handed to a module container.</summary>
@@ -151,15 +148,15 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
 
             return method.IsStatic
-                ? Containers.Contains(method.Name)
-                : Fillers.Contains(method.Name) && IsContainer(method.ContainingType);
+                ? TorchLayers.Containers.Contains(method.Name)
+                : TorchLayers.ContainerFillers.Contains(method.Name) && IsContainer(method.ContainingType);
         }
 
         private static bool IsContainer(INamedTypeSymbol? type)
         {
             for (var current = type; current != null; current = current.BaseType)
             {
-                if (Containers.Contains(current.Name))
+                if (TorchLayers.Containers.Contains(current.Name))
                 {
                     return true;
                 }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {
@@ -37,9 +38,9 @@ namespace TorchSharp.Analyzers.Rules.Registration
         /// <summary>The members of <c>torch.nn.Module</c> that only reach registered submodules.</summary>
         private static readonly HashSet<string> RootMembers = new HashSet<string>
         {
-            "eval", "train", "parameters", "named_parameters", "buffers", "named_buffers", "children", "named_children",
+            TorchNames.Eval, TorchNames.Train, TorchNames.Parameters, TorchNames.NamedParameters, "buffers", "named_buffers", "children", "named_children",
             "modules", "named_modules", "state_dict", "load_state_dict", "load", "save", "to", "cuda", "cpu", "half",
-            "float", "double", "bfloat16", "zero_grad", "apply", "requires_grad_", "to_empty",
+            "float", "double", "bfloat16", TorchNames.ZeroGrad, "apply", TorchNames.RequiresGradSetter, "to_empty",
         };
 
         private enum Use

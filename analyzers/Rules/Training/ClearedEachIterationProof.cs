@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Training
 {
@@ -53,13 +54,13 @@ namespace TorchSharp.Analyzers.Rules.Training
                 {
                     switch (NameOf(invocation))
                     {
-                        case "step" when isTorchSharpOtherThanStep is null || !isTorchSharpOtherThanStep(invocation):
+                        case TorchNames.Step when isTorchSharpOtherThanStep is null || !isTorchSharpOtherThanStep(invocation):
                             steps.Add(invocation);
                             break;
-                        case "backward":
+                        case TorchNames.Backward:
                             backwards.Add(invocation);
                             break;
-                        case "zero_grad":
+                        case TorchNames.ZeroGrad:
                             clears.Add(invocation);
                             break;
                     }
@@ -141,7 +142,7 @@ namespace TorchSharp.Analyzers.Rules.Training
             var next = first;
             for (; next < statements.Count; next++)
             {
-                if (!(statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == "zero_grad"
+                if (!(statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && NameOf(call) == TorchNames.ZeroGrad
                       && call.ArgumentList.Arguments.Count == 0 && Receiver(call) is { } clearedReceiver))
                 {
                     break;
@@ -160,12 +161,12 @@ namespace TorchSharp.Analyzers.Rules.Training
                 var backwardBeforeSteps = false;
                 for (; next < statements.Count && !backwardBeforeSteps; next++)
                 {
-                    if (statements[next].DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(i => NameOf(i) == "step"))
+                    if (statements[next].DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(i => NameOf(i) == TorchNames.Step))
                     {
                         return null;
                     }
 
-                    backwardBeforeSteps = statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax backward } && NameOf(backward) == "backward";
+                    backwardBeforeSteps = statements[next] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax backward } && NameOf(backward) == TorchNames.Backward;
                 }
 
                 if (!backwardBeforeSteps)
@@ -188,11 +189,11 @@ namespace TorchSharp.Analyzers.Rules.Training
                 : call => call.SyntaxTree == model.SyntaxTree
                           && model.GetSymbolInfo(call).Symbol is IMethodSymbol method
                           && symbols.IsTorchSharp(method) && symbols.Classify(method) != TorchCallKind.OptimizerStep
-                          && !(method.Name is "zero_grad" or "zero_" or "parameters" or "named_parameters");
+                          && !(method.Name is TorchNames.ZeroGrad or "zero_" or TorchNames.Parameters or TorchNames.NamedParameters);
 
         private static bool CallsNothingButDisposeScopes(StatementSyntax statement)
             => (statement is LocalDeclarationStatementSyntax || statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax } })
-               && statement.DescendantNodes().OfType<InvocationExpressionSyntax>().All(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "NewDisposeScope" })
+               && statement.DescendantNodes().OfType<InvocationExpressionSyntax>().All(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: TorchNames.NewDisposeScope })
                && !statement.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax || n is ObjectCreationExpressionSyntax || n is ImplicitObjectCreationExpressionSyntax);
 
         /// <summary>The body of the innermost loop around <paramref name="node"/> inside <paramref name="body"/>; null when a lambda or local function comes first.</summary>

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Training
 {
@@ -166,7 +167,7 @@ namespace TorchSharp.Analyzers.Rules.Training
                     var method = invocation.TargetMethod;
                     return _symbols.Classify(method) is TorchCallKind.Backward or TorchCallKind.OptimizerStep
                            || !_symbols.IsTorchSharp(method)
-                           || (!method.IsStatic && method.Name is "zero_grad" or "parameters" or "named_parameters" or "zero_");
+                           || (!method.IsStatic && method.Name is TorchNames.ZeroGrad or TorchNames.Parameters or TorchNames.NamedParameters or "zero_");
                 default:
                     return false;
             }
@@ -206,13 +207,13 @@ namespace TorchSharp.Analyzers.Rules.Training
                 return state;
             }
 
-            if (method.Name == "zero_grad")
+            if (method.Name == TorchNames.ZeroGrad)
             {
                 return ZeroGrad(invocation, state);
             }
 
             // foreach (var p in model.parameters()) p.grad?.zero_(); — the graph has a path through no element, the model has none.
-            if ((method.Name == "parameters" || method.Name == "named_parameters")
+            if ((method.Name == TorchNames.Parameters || method.Name == TorchNames.NamedParameters)
                 && invocation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop && loop.Expression == invocation.Syntax
                 && GradientClearingCalls.ClearsText(loop.Statement))
             {
@@ -373,7 +374,7 @@ namespace TorchSharp.Analyzers.Rules.Training
 
             var modules = arguments[0].Value.DescendantsAndSelf()
                 .OfType<IInvocationOperation>()
-                .Where(i => i.TargetMethod.Name == "parameters" || i.TargetMethod.Name == "named_parameters")
+                .Where(i => i.TargetMethod.Name == TorchNames.Parameters || i.TargetMethod.Name == TorchNames.NamedParameters)
                 .Select(i => OptimizerKey(i.Instance, graph))
                 .Distinct(SymbolEqualityComparer.Default)
                 .ToList();

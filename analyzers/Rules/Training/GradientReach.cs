@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Symbols;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Training
 {
@@ -102,7 +103,7 @@ namespace TorchSharp.Analyzers.Rules.Training
             foreach (var invocation in operation.DescendantsAndSelf().OfType<IInvocationOperation>().Reverse())
             {
                 var method = invocation.TargetMethod;
-                if (method.Name == "zero_grad" && !method.IsStatic && symbols.IsTorchSharp(method))
+                if (method.Name == TorchNames.ZeroGrad && !method.IsStatic && symbols.IsTorchSharp(method))
                 {
                     return Effect.Cleared;
                 }
@@ -140,7 +141,7 @@ namespace TorchSharp.Analyzers.Rules.Training
                 _ => default,
             };
             return !arguments.IsDefaultOrEmpty
-                   && !arguments[0].Value.DescendantsAndSelf().Any(o => o.Type != null && (symbols.IsModule(o.Type) || o is IInvocationOperation { TargetMethod.Name: "parameters" or "named_parameters" }));
+                   && !arguments[0].Value.DescendantsAndSelf().Any(o => o.Type != null && (symbols.IsModule(o.Type) || o is IInvocationOperation { TargetMethod.Name: TorchNames.Parameters or TorchNames.NamedParameters }));
         }
 
         private static (BasicBlock Block, int Index)? FindBackward(ControlFlowGraph graph, SyntaxNode backward)

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
+using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Training
 {
@@ -35,7 +36,7 @@ namespace TorchSharp.Analyzers.Rules.Training
                     case IVariableDeclaratorOperation { Initializer: { } } declarator when declarator.Symbol.Name == optimizerName:
                         found._replacements.Add(operation.Syntax);
                         break;
-                    case IInvocationOperation { TargetMethod.Name: "step", Instance: { } stepped } when IsWritten(stepped.Syntax, optimizerName):
+                    case IInvocationOperation { TargetMethod.Name: TorchNames.Step, Instance: { } stepped } when IsWritten(stepped.Syntax, optimizerName):
                     case IArgumentOperation argument when IsWritten(argument.Value.Syntax, optimizerName):
                         found._uses.Add(operation.Syntax);
                         break;
