@@ -136,7 +136,6 @@ namespace TorchSharp.Analyzers.Flow
             return -1;
         }
 
-        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
         /// <summary>
         /// The references of this tree to a method named <paramref name="name"/> that do not call it — method groups handed
         /// on as delegates (<c>batches.Select(Predict)</c>, <c>items.ForEach(this.Print)</c>) — each as its outermost name
@@ -164,6 +163,7 @@ namespace TorchSharp.Analyzers.Flow
             return expression.Parent is ArgumentSyntax ? expression : null;
         }
 
+        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
         private static SyntaxNode? CallNamedBy(SyntaxToken token)
         {
             if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)

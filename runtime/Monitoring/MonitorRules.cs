@@ -42,7 +42,7 @@ namespace TorchSharp.Analyzers.Runtime
         public const string GradientsNotCleared = "TORCH011";
 
         /// <summary>The message format of rule <paramref name="id"/>, the same composite format as the analyzer's.</summary>
-        /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH010</c>.</param>
+        /// <param name="id">A rule id, <c>TORCH001</c> … <c>TORCH011</c>.</param>
         /// <returns>The format string.</returns>
         /// <exception cref="ArgumentException"><paramref name="id"/> is not one of the ids above.</exception>
         public static string MessageFormat(string id) => id switch
