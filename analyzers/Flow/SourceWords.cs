@@ -139,12 +139,35 @@ namespace TorchSharp.Analyzers.Flow
         /// <summary>
         /// The references of this tree to a method named <paramref name="name"/> that do not call it — method groups handed
         /// on as delegates (<c>batches.Select(Predict)</c>, <c>items.ForEach(this.Print)</c>) — each as its outermost name
-        /// expression. Found from the word index (the name followed by ')' or ','): asked only on the way to a report, for
-        /// the few methods a rule is about to report, of every file.
+        /// expression. Found by a scan of the text (the word index holds only names followed by a call's characters): asked
+        /// only on the way to a report, for the few methods a rule is about to report.
         /// </summary>
-        public ImmutableArray<SyntaxNode> MethodGroupsWritten(string name) => Find(name, AfterMethodGroup, MethodGroupNamedBy);
+        public ImmutableArray<SyntaxNode> MethodGroupsWritten(string name) => _methodGroups.GetOrAdd(name, FindMethodGroups);
 
-        private const string AfterMethodGroup = "),";
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _methodGroups = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+
+        private ImmutableArray<SyntaxNode> FindMethodGroups(string name)
+        {
+            var found = ImmutableArray.CreateBuilder<SyntaxNode>();
+            SyntaxNode? root = null;
+            for (var at = Text.IndexOf(name, System.StringComparison.Ordinal); at >= 0; at = Text.IndexOf(name, at + name.Length, System.StringComparison.Ordinal))
+            {
+                var next = WordIndex.NextNonSpace(Text, at + name.Length);
+                if (next != ')' && next != ',')
+                {
+                    continue;
+                }
+
+                root ??= Tree.GetRoot();
+                var token = root.FindToken(at);
+                if (token.Span.Start == at && token.ValueText == name && MethodGroupNamedBy(token) is { } group)
+                {
+                    found.Add(group);
+                }
+            }
+
+            return found.ToImmutable();
+        }
 
         // An argument that is a name, not a call of it: `Select(Predict)`, `Select(this.Predict)`, `Select(Scorer.Predict)`.
         private static SyntaxNode? MethodGroupNamedBy(SyntaxToken token)

@@ -5,14 +5,14 @@ namespace TorchSharp.Analyzers.Flow
     /// <summary>
     /// Where the words of one text that could name a call or an assignment start: every word (an identifier-like run of
     /// letters, digits and '_') whose next character that is not white space is one of <see cref="Followers"/> — the
-    /// arguments, type arguments or initializer of a call, an assignment's '=', the ')' or ',' after a name handed on as
-    /// an argument (a method group), or a comment or a directive before them, which the index does not read past. Built in one pass over the text, the positions grouped by the top byte of the
+    /// arguments, type arguments or initializer of a call, an assignment's '=', or a comment or a directive before them,
+    /// which the index does not read past. Built in one pass over the text, the positions grouped by the top byte of the
     /// word's hash: a lookup reads the few positions of one group, never the text. About 3 KB for a file of 300 lines.
     /// </summary>
     internal sealed class WordIndex
     {
         /// <summary>What may follow an indexed word (after white space).</summary>
-        public const string Followers = "(<{/#=),";
+        public const string Followers = "(<{/#=";
 
         private const uint FnvOffset = 2166136261;
         private const uint FnvPrime = 16777619;
