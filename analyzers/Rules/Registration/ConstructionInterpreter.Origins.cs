@@ -1,14 +1,9 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Api;
-using static TorchSharp.Analyzers.Rules.Registration.PathStateLists;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {

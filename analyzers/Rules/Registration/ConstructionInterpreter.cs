@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
-using TorchSharp.Analyzers.Api;
 using static TorchSharp.Analyzers.Rules.Registration.PathStateLists;
 
 namespace TorchSharp.Analyzers.Rules.Registration

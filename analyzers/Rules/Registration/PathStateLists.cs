@@ -1,13 +1,6 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 using TorchSharp.Analyzers.Flow;
-using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Rules.Registration
 {
