@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -53,10 +54,18 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?> _cache = new ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?>(SymbolEqualityComparer.Default);
 
-        public RootUses(RegistrationAnalysis analysis, Compilation compilation)
+        private readonly bool _exhaustive;
+
+        /// <param name="analysis">The compilation's registration state.</param>
+        /// <param name="compilation">The compilation.</param>
+        /// <param name="exhaustive">
+        /// <c>exhaustive_flow</c>: creations and mentions are found in every tree's syntax, not from the text index.
+        /// </param>
+        public RootUses(RegistrationAnalysis analysis, Compilation compilation, bool exhaustive = false)
         {
             _analysis = analysis;
             _compilation = compilation;
+            _exhaustive = exhaustive;
         }
 
         /// <summary>The root use of an object of <paramref name="type"/> (the member call), or null when none is proven.</summary>
@@ -70,12 +79,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 cancellationToken.ThrowIfCancellationRequested();
                 // Creations that name the class (from the tree's word index), and target-typed new() only in a tree that
                 // mentions the class somewhere (a declared type).
-                var words = SourceWords.Of(tree);
-                var named = words.CallsWritten(type.Name);
-                var implicitCreations = words.CallsWritten(SourceWords.ImplicitCreation);
-                var creations = implicitCreations.IsEmpty || (named.IsEmpty && !words.ContainsWord(type.Name, 0, words.Text.Length))
-                    ? named
-                    : named.AddRange(implicitCreations);
+                var creations = _exhaustive ? CreationsIn(tree, type.Name) : CreationsWritten(tree, type.Name);
                 SemanticModel? model = null;
                 foreach (var creation in creations)
                 {
@@ -100,6 +104,63 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
 
             return null;
+        }
+
+        // Creations that name the class (from the tree's word index), and target-typed new() only in a tree that mentions
+        // the class somewhere (a declared type).
+        private static ImmutableArray<SyntaxNode> CreationsWritten(SyntaxTree tree, string typeName)
+        {
+            var words = SourceWords.Of(tree);
+            var named = words.CallsWritten(typeName);
+            var implicitCreations = words.CallsWritten(SourceWords.ImplicitCreation);
+            return implicitCreations.IsEmpty || (named.IsEmpty && !words.ContainsWord(typeName, 0, words.Text.Length))
+                ? named
+                : named.AddRange(implicitCreations);
+        }
+
+        /// <summary>
+        /// Every object creation of <paramref name="tree"/>, from its syntax, in the order <see cref="CreationsWritten"/>
+        /// would yield them: those written with <paramref name="typeName"/>, then the others (an alias), then <c>new()</c>,
+        /// each by the position of its name.
+        /// </summary>
+        private static ImmutableArray<SyntaxNode> CreationsIn(SyntaxTree tree, string typeName)
+        {
+            var creations = new List<SyntaxNode>();
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is BaseObjectCreationExpressionSyntax)
+                {
+                    creations.Add(node);
+                }
+            }
+
+            return creations
+                .OrderBy(node => Flow.Modes.CallSyntaxIndex.ConstructorCallGroup(node, typeName))
+                .ThenBy(Flow.Modes.BoundCallSites.NamePosition)
+                .ToImmutableArray();
+        }
+
+        /// <summary>
+        /// The tokens that are <paramref name="name"/> in <paramref name="span"/> of <paramref name="tree"/>: from the text
+        /// (<see cref="SourceWords.TokensIn"/>), or with <c>exhaustive_flow</c> from the syntax, in the same order.
+        /// </summary>
+        private IEnumerable<SyntaxToken> TokensIn(SyntaxTree tree, string name, Microsoft.CodeAnalysis.Text.TextSpan span)
+        {
+            if (!_exhaustive)
+            {
+                return SourceWords.Of(tree).TokensIn(name, span);
+            }
+
+            var tokens = new List<SyntaxToken>();
+            foreach (var token in tree.GetRoot().DescendantTokens(span))
+            {
+                if (span.Contains(token.Span) && token.ValueText == name)
+                {
+                    tokens.Add(token);
+                }
+            }
+
+            return tokens;
         }
 
         /// <summary>Where the value of <paramref name="expression"/> (a fresh module) is used as a root, following it to one variable.</summary>
@@ -236,7 +297,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                     return null;
                 }
 
-                foreach (var token in SourceWords.Of(scope.SyntaxTree).TokensIn(variable.Name, scope.Span))
+                foreach (var token in TokensIn(scope.SyntaxTree, variable.Name, scope.Span))
                 {
                     if (!(token.Parent is IdentifierNameSyntax identifier)
                         || !SymbolEqualityComparer.Default.Equals(scopeModel.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, variable.OriginalDefinition))
@@ -327,7 +388,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
 
             var result = Use.Neutral;
-            foreach (var token in SourceWords.Of(declaration.SyntaxTree).TokensIn(parameter.Name, declaration.Span))
+            foreach (var token in TokensIn(declaration.SyntaxTree, parameter.Name, declaration.Span))
             {
                 if (!(token.Parent is IdentifierNameSyntax identifier)
                     || !SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(identifier, cancellationToken).Symbol, parameter))
