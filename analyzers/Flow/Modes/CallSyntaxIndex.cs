@@ -196,8 +196,93 @@ namespace TorchSharp.Analyzers.Flow.Modes
         }
 
         /// <summary>
-        /// The order the text tier yields what may be a call of a constructor in: 0 written with the type's name, 1 with
-        /// another (an alias), 2 <c>new()</c>, 3 an initializer, 4 a primary-constructor base.
+        /// What may be a call of a constructor of a type named <paramref name="typeName"/>, in this order: the calls and
+        /// creations written with that name; those written with an alias of it (<c>using Net = MyNet;</c>); every
+        /// <c>new()</c>; the <c>: base(..)</c>/<c>: this(..)</c> initializers of constructors whose base type (or own type)
+        /// is written with one of those names; and the primary-constructor bases so written (<c>class B(int n) : A(n)</c>).
+        /// Binding decides which ones are.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> ConstructorCallsOf(string typeName) => _constructorCalls.GetOrAdd(typeName, FindConstructorCalls);
+
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _constructorCalls = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+
+        private ImmutableArray<SyntaxNode> FindConstructorCalls(string typeName)
+        {
+            var names = TypeNamesOf(typeName);
+            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            calls.AddRange(CallsNamed(typeName));
+            var inTree = new List<SyntaxNode>();
+            void AddInTextOrder()
+            {
+                inTree.Sort((x, y) => BoundCallSites.NamePosition(x).CompareTo(BoundCallSites.NamePosition(y)));
+                calls.AddRange(inTree);
+                inTree.Clear();
+            }
+
+            foreach (var source in _texts.Value)
+            {
+                foreach (var alias in names)
+                {
+                    if (alias != typeName)
+                    {
+                        inTree.AddRange(source.CallsWritten(alias));
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            calls.AddRange(CallsNamed(ImplicitCreation));
+            foreach (var source in _texts.Value)
+            {
+                foreach (var word in new[] { "base", "this" })
+                {
+                    foreach (var mention in source.Mentions(word, followedBy: "(/#"))
+                    {
+                        if (mention is ConstructorInitializerSyntax initializer && BoundCallSites.InitializedTypeName(initializer) is { } initialized && names.Contains(initialized))
+                        {
+                            inTree.Add(initializer);
+                        }
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            foreach (var source in _texts.Value)
+            {
+                foreach (var name in names)
+                {
+                    foreach (var mention in source.Mentions(name, followedBy: "(</#"))
+                    {
+                        if (PrimaryConstructorBaseOf(mention) is { } primary)
+                        {
+                            inTree.Add(primary);
+                        }
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            return calls.ToImmutable();
+        }
+
+        /// <summary>The primary-constructor base (<c>: A(n)</c>) whose type <paramref name="name"/> is the rightmost name of, or null.</summary>
+        private static SyntaxNode? PrimaryConstructorBaseOf(SyntaxNode name)
+        {
+            var type = name;
+            while (type.Parent is QualifiedNameSyntax qualified && qualified.Right == type || type.Parent is AliasQualifiedNameSyntax alias && alias.Name == type)
+            {
+                type = type.Parent;
+            }
+
+            return type.Parent is PrimaryConstructorBaseTypeSyntax primary && primary.Type == type ? primary : null;
+        }
+
+        /// <summary>
+        /// The order <see cref="ConstructorCallsOf"/> yields a node in: 0 written with the type's name, 1 with another (an
+        /// alias), 2 <c>new()</c>, 3 an initializer, 4 a primary-constructor base.
         /// </summary>
         public static int ConstructorCallGroup(SyntaxNode node, string typeName)
             => node switch

@@ -274,14 +274,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// What may be a call of <paramref name="method"/>, bound or not, for <see cref="Calls"/> and <see cref="MayCallUnbound"/>
-        /// to decide: the calls and creations written with its name (a constructor: its type's name, or <c>new()</c>), from
-        /// the text index; with <see cref="Exhaustive"/>, from the bound call sites of every tree, in the same order.
+        /// to decide: the calls written with its name (a constructor: its type's name or an alias of it, <c>new()</c>, and
+        /// the <c>: base(..)</c>/<c>: this(..)</c> initializers and primary-constructor bases naming its type), from the
+        /// text index; with <see cref="Exhaustive"/>, from the bound call sites of every tree, in the same order.
         /// </summary>
         private ImmutableArray<SyntaxNode> CandidatesOf(IMethodSymbol method)
             => Exhaustive ? _boundCandidates.GetOrAdd(method, BoundCandidatesOf)
-               : method.MethodKind == MethodKind.Constructor
-                   ? _callSyntax.CallsNamed(method.ContainingType.Name).AddRange(_callSyntax.CallsNamed(CallSyntaxIndex.ImplicitCreation))
-                   : _callSyntax.CallsNamed(method.Name);
+               : method.MethodKind == MethodKind.Constructor ? _callSyntax.ConstructorCallsOf(method.ContainingType.Name)
+               : _callSyntax.CallsNamed(method.Name);
 
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>> _boundCandidates
             = new ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>>(SymbolEqualityComparer.Default);
