@@ -367,12 +367,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// Whether the member that contains <paramref name="call"/> might run it with autograd off: its syntax calls a
-        /// grad switch, or it is a method that might itself be called with grad off.
+        /// grad switch, or it is a method that might itself be called with grad off, or a constructor.
         /// </summary>
         public bool CallerMayRunWithGradOff(SyntaxNode call, int depth, int maxDepth)
         {
+            // A constructor may be run with grad off by any creation or initializer: the engine never rules it out
+            // (ModeFlowEngine.MayRunWithGradOff), so a call written in one may run with grad off too.
             var member = EnclosingMember(call);
-            return member is null || _gradSwitching.Value.Members.Contains(member)
+            return member is null || member is ConstructorDeclarationSyntax || _gradSwitching.Value.Members.Contains(member)
                    || (member is MethodDeclarationSyntax method && MayRunWithGradOff(method.Identifier.ValueText, depth + 1, maxDepth));
         }
 
