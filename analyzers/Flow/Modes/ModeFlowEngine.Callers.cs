@@ -193,7 +193,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
-            => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);
+            => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(CallName(method), depth, MaxDepth);
 
         /// <summary>
         /// The name the calls of <paramref name="method"/> are written with: its own, or for an explicit interface
@@ -281,7 +281,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private ImmutableArray<SyntaxNode> CandidatesOf(IMethodSymbol method)
             => Exhaustive ? _boundCandidates.GetOrAdd(method, BoundCandidatesOf)
                : method.MethodKind == MethodKind.Constructor ? _callSyntax.ConstructorCallsOf(method.ContainingType.Name)
-               : _callSyntax.CallsNamed(method.Name);
+               : _callSyntax.CallsNamed(CallName(method));
 
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>> _boundCandidates
             = new ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>>(SymbolEqualityComparer.Default);
