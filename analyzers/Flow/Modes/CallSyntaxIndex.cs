@@ -183,13 +183,39 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
         public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
 
-        /// <summary>The method groups written with <paramref name="name"/> as arguments (<see cref="SourceWords.MethodGroupsWritten"/>).</summary>
-        public ImmutableArray<SyntaxNode> MethodGroupsNamed(string name)
+        /// <summary>
+        /// The names written <paramref name="name"/> that may denote a method without calling it, each as its outermost
+        /// name expression (<see cref="BoundCallSites.MethodGroupExpression"/>): an argument (<c>Select(Predict)</c>,
+        /// <c>new Func&lt;..&gt;(this.Predict)</c>), but also an initializer, an assignment, a returned value, a branch of a
+        /// conditional (<c>Func&lt;Tensor, Tensor&gt; f = Predict;</c>, <c>return Predict;</c>) — every place where a method
+        /// group converts to a delegate that may run the method anywhere. Found by a scan of every file's text (the word
+        /// index holds only names followed by a call's characters): asked only on the way to a report, for the few methods
+        /// a rule is about to report. In text order, as <see cref="BoundCallSites.MethodGroupsOf"/> yields them.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> MethodReferencesNamed(string name)
         {
             var groups = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                groups.AddRange(source.MethodGroupsWritten(name));
+                var text = source.Text;
+                SyntaxNode? root = null;
+                for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+                {
+                    if ((at > 0 && WordIndex.IsWordChar(text[at - 1])) || (at + name.Length < text.Length && WordIndex.IsWordChar(text[at + name.Length])))
+                    {
+                        continue;
+                    }
+
+                    // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
+                    root ??= source.Tree.GetRoot();
+                    var token = root.FindToken(at);
+                    if (token.Span.End == at + name.Length && token.ValueText == name
+                        && token.Parent is SimpleNameSyntax simple && simple.Identifier == token
+                        && BoundCallSites.MethodGroupExpression(simple) is { } group)
+                    {
+                        groups.Add(group);
+                    }
+                }
             }
 
             return groups.ToImmutable();

@@ -50,7 +50,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private bool ComputeEveryUseDisablesGrad(IMethodSymbol method)
         {
-            var references = Exhaustive ? BoundSites.MethodGroupsOf(method) : _callSyntax.MethodGroupsNamed(method.Name);
+            var references = Exhaustive ? BoundSites.MethodGroupsOf(method) : _callSyntax.MethodReferencesNamed(CallName(method));
             var groups = references.Where(syntax => SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method)).ToList();
             if (groups.Count == 0)
             {
