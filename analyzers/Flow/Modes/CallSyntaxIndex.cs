@@ -38,7 +38,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
             _requiresGradWriters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
             _modeSetters = new ModeSetterNames(compilation);
-            _aliases = new Lazy<ImmutableArray<(string, string)>>(FindAliases, LazyThreadSafetyMode.ExecutionAndPublication);
+            _aliases = new Lazy<TypeAliases>(() => TypeAliases.Of(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>
@@ -321,66 +321,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 _ => 1,
             };
 
-        /// <summary>
-        /// <paramref name="typeName"/> and the names of the using aliases that may denote a type so named, in any file
-        /// (<c>using Net = Models.MyNet;</c>, and aliases of those): the names a creation of the type may be written with.
-        /// </summary>
-        public ImmutableArray<string> TypeNamesOf(string typeName)
-        {
-            var names = new List<string> { typeName };
-            var aliases = _aliases.Value;
-            for (var added = true; added;)
-            {
-                added = false;
-                foreach (var (alias, target) in aliases)
-                {
-                    if (names.Contains(target) && !names.Contains(alias))
-                    {
-                        names.Add(alias);
-                        added = true;
-                    }
-                }
-            }
+        /// <summary><paramref name="typeName"/> and the names of the using aliases that may denote it (<see cref="TypeAliases"/>).</summary>
+        public ImmutableArray<string> TypeNamesOf(string typeName) => _aliases.Value.NamesOf(typeName);
 
-            return names.ToImmutableArray();
-        }
-
-        private readonly Lazy<ImmutableArray<(string Alias, string Target)>> _aliases;
-
-        // The using alias directives of every file (compilation unit and namespaces), with the rightmost name of what each
-        // names: only the top of each tree is read.
-        private ImmutableArray<(string Alias, string Target)> FindAliases()
-        {
-            var aliases = ImmutableArray.CreateBuilder<(string, string)>();
-            void Read(SyntaxList<UsingDirectiveSyntax> usings, SyntaxList<MemberDeclarationSyntax> members)
-            {
-                foreach (var directive in usings)
-                {
-                    if (directive.Alias is { } alias && directive.NamespaceOrType is NameSyntax target && InvokedNames.RightmostName(target) is { } targetName)
-                    {
-                        aliases.Add((alias.Name.Identifier.ValueText, targetName));
-                    }
-                }
-
-                foreach (var member in members)
-                {
-                    if (member is BaseNamespaceDeclarationSyntax inner)
-                    {
-                        Read(inner.Usings, inner.Members);
-                    }
-                }
-            }
-
-            foreach (var source in _texts.Value)
-            {
-                if (source.Tree.GetRoot() is CompilationUnitSyntax unit)
-                {
-                    Read(unit.Usings, unit.Members);
-                }
-            }
-
-            return aliases.ToImmutable();
-        }
+        private readonly Lazy<TypeAliases> _aliases;
 
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -18,7 +19,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// calls <c>child.RegisterComponents()</c> (docs/architecture.md, "Measured facts"), so a class whose constructor
     /// registers nothing is complete as a registered child; its missing registration costs something only under a root.
     /// <para>
-    /// What counts, read from the syntax and bound only where the class's name occurs: an object creation of the class
+    /// What counts, read from the syntax and bound only where the class's name, an alias of it or a <c>new()</c> occurs: an object creation of the class
     /// (or a <c>ModuleList</c>/<c>ModuleDict</c> built around one) that is the receiver of such a member,
     /// or that goes into a local, a private field or auto-property of a class that is not a module, and that variable
     /// is the receiver of such a member — directly, in a lambda, or as the argument of a method of this compilation
@@ -66,7 +67,10 @@ namespace TorchSharp.Analyzers.Rules.Registration
             _analysis = analysis;
             _compilation = compilation;
             _exhaustive = exhaustive;
+            _aliases = new Lazy<TypeAliases>(() => TypeAliases.Of(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        private readonly Lazy<TypeAliases> _aliases;
 
         /// <summary>The root use of an object of <paramref name="type"/> (the member call), or null when none is proven.</summary>
         public SyntaxNode? Of(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -106,16 +110,26 @@ namespace TorchSharp.Analyzers.Rules.Registration
             return null;
         }
 
-        // Creations that name the class (from the tree's word index), and target-typed new() only in a tree that mentions
-        // the class somewhere (a declared type).
-        private static ImmutableArray<SyntaxNode> CreationsWritten(SyntaxTree tree, string typeName)
+        // The creations that name the class, then those that name an alias of it (from the tree's word index), then every
+        // target-typed new(): its type may be written in another file only (Trainer.Prepare(new()) with Prepare(Block b)).
+        private ImmutableArray<SyntaxNode> CreationsWritten(SyntaxTree tree, string typeName)
         {
             var words = SourceWords.Of(tree);
-            var named = words.CallsWritten(typeName);
-            var implicitCreations = words.CallsWritten(SourceWords.ImplicitCreation);
-            return implicitCreations.IsEmpty || (named.IsEmpty && !words.ContainsWord(typeName, 0, words.Text.Length))
-                ? named
-                : named.AddRange(implicitCreations);
+            var creations = ImmutableArray.CreateBuilder<SyntaxNode>();
+            creations.AddRange(words.CallsWritten(typeName));
+            var aliased = new List<SyntaxNode>();
+            foreach (var alias in _aliases.Value.NamesOf(typeName))
+            {
+                if (alias != typeName)
+                {
+                    aliased.AddRange(words.CallsWritten(alias));
+                }
+            }
+
+            aliased.Sort((x, y) => Flow.Modes.BoundCallSites.NamePosition(x).CompareTo(Flow.Modes.BoundCallSites.NamePosition(y)));
+            creations.AddRange(aliased);
+            creations.AddRange(words.CallsWritten(SourceWords.ImplicitCreation));
+            return creations.ToImmutable();
         }
 
         /// <summary>
