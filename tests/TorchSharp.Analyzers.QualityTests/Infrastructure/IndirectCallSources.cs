@@ -227,6 +227,72 @@ public static class Use
         using (torch.no_grad()) { return model.c\u0061ll(x); }
     }
 }"),
+            ("a method group written with a Unicode escape", Header + @"
+public sealed class Runner
+{
+    private readonly Net _model = new Net();
+    private Tensor Predict(Tensor x) => _model.call(x);
+    public List<Tensor> All(List<Tensor> xs) { using (torch.no_grad()) { return xs.Select(Predict).ToList(); } }
+    public Func<Tensor, Tensor> Get() => Pr\u0065dict;
+}"),
+            ("a field's mode changed through a name written with a Unicode escape", Header + @"
+public sealed class Runner
+{
+    private readonly Net _model = new Net();
+    public Runner() { _model.eval(); }
+    public Tensor Infer(Tensor x) => _model.call(x);
+    public void Train() { _m\u006fdel.train(); }
+}"),
+            ("requires_grad written with a Unicode escape", Header + @"
+public static class Training
+{
+    public static void Run()
+    {
+        var model = new Net();
+        foreach (var p in model.parameters()) { p.requires\u005fgrad = false; }
+        var optimizer = torch.optim.Adam(model.parameters());
+        optimizer.step();
+    }
+}"),
+            ("a helper that writes requires_grad with a Unicode escape", Header + @"
+public static class Training
+{
+    private static void Freeze(Net m) { foreach (var p in m.parameters()) { p.requires\u005fgrad = false; } }
+    public static void Run()
+    {
+        var model = new Net();
+        Freeze(model);
+        var optimizer = torch.optim.Adam(model.parameters());
+        optimizer.step();
+    }
+}"),
+            ("forward called with a Unicode escape", Header + @"
+public static class Use
+{
+    public static Tensor Run(Net model, Tensor x) => model.f\u006frward(x);
+}"),
+            ("a hook registered with a Unicode escape", Header + @"
+public static class Use
+{
+    public static Tensor Run(Net model, Tensor x)
+    {
+        model.register_forward_h\u006fok((m, input, output) => output);
+        return model.forward(x);
+    }
+}"),
+            ("a root created with a class name written with a Unicode escape", Header + @"
+public sealed class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear _fc = nn.Linear(4, 4);
+    private readonly Dropout _drop = nn.Dropout(0.5);
+    public Block() : base(nameof(Block)) { }
+    public override Tensor forward(Tensor x) => _drop.call(_fc.call(x));
+}
+
+public static class App
+{
+    public static void Main() { var b = new Bl\u006fck(); b.eval(); }
+}"),
             ("module created through a using alias and used as a root", @"using B = Block;
 " + Header + @"
 public sealed class Block : nn.Module<Tensor, Tensor>
