@@ -65,7 +65,7 @@ namespace TorchSharp.Analyzers.Rules
                 }
 
                 var syntax = start.OperationBlocks[0].Syntax;
-                if (!exhaustive && !SourceWords.Of(syntax.SyntaxTree).ContainsWord("forward", syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
+                if (!exhaustive && !EscapedNames.ContainsWord(SourceWords.Of(syntax.SyntaxTree), "forward", syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
                 {
                     return;
                 }
@@ -80,7 +80,7 @@ namespace TorchSharp.Analyzers.Rules
             for (var i = 1; i < blocks.Length; i++)
             {
                 var syntax = blocks[i].Syntax;
-                if (SourceWords.Of(syntax.SyntaxTree).ContainsWord("forward", syntax.SpanStart, syntax.Span.End))
+                if (EscapedNames.ContainsWord(SourceWords.Of(syntax.SyntaxTree), "forward", syntax.SpanStart, syntax.Span.End))
                 {
                     return true;
                 }

@@ -66,7 +66,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var seeds = new List<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                foreach (var mention in source.Mentions("requires_grad", followedBy: "=/#"))
+                foreach (var mention in EscapedNames.Mentions(source, "requires_grad", followedBy: "=/#"))
                 {
                     if (IsAssigned(mention))
                     {
@@ -75,7 +75,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 // Called: the flow counts requires_grad_(..) as a write only as an invocation.
-                seeds.AddRange(source.Mentions("requires_grad_", followedBy: "(/#"));
+                seeds.AddRange(EscapedNames.Mentions(source, "requires_grad_", followedBy: "(/#"));
             }
 
             return CallersByLevel(seeds);
@@ -197,6 +197,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var groups = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
+                var start = groups.Count;
                 var text = source.Text;
                 SyntaxNode? root = null;
                 for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
@@ -215,6 +216,23 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     {
                         groups.Add(group);
                     }
+                }
+
+                // A name written with an escape (Pr\u0065dict) is not in the text.
+                var unescaped = groups.Count;
+                foreach (var token in EscapedNames.Of(source).Named(name))
+                {
+                    if (token.Parent is SimpleNameSyntax simple && simple.Identifier == token && BoundCallSites.MethodGroupExpression(simple) is { } group)
+                    {
+                        groups.Add(group);
+                    }
+                }
+
+                if (groups.Count > unescaped)
+                {
+                    var ordered = groups.Skip(start).OrderBy(BoundCallSites.NamePosition).ToList();
+                    groups.Count = start;
+                    groups.AddRange(ordered);
                 }
             }
 
@@ -251,7 +269,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     if (alias != typeName)
                     {
-                        inTree.AddRange(source.CallsWritten(alias));
+                        inTree.AddRange(EscapedNames.CallsWritten(source, alias));
                     }
                 }
 
@@ -279,7 +297,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 foreach (var name in names)
                 {
-                    foreach (var mention in source.Mentions(name, followedBy: "(</#"))
+                    foreach (var mention in EscapedNames.Mentions(source, name, followedBy: "(</#"))
                     {
                         if (PrimaryConstructorBaseOf(mention) is { } primary)
                         {
@@ -412,7 +430,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                calls.AddRange(source.CallsWritten(name));
+                calls.AddRange(EscapedNames.CallsWritten(source, name));
             }
 
             return calls.ToImmutable();

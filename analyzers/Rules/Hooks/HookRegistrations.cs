@@ -54,7 +54,7 @@ namespace TorchSharp.Analyzers.Rules.Hooks
             foreach (var tree in compilation.SyntaxTrees)
             {
                 var words = SourceWords.Of(tree);
-                Func<string, ImmutableArray<SyntaxNode>> callsWritten = exhaustive ? name => InvocationsWritten(tree, name) : words.CallsWritten;
+                Func<string, ImmutableArray<SyntaxNode>> callsWritten = exhaustive ? name => InvocationsWritten(tree, name) : name => EscapedNames.CallsWritten(words, name);
                 SemanticModel? model = null;
                 foreach (var name in TorchSharpMethods)
                 {

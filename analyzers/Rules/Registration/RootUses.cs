@@ -116,13 +116,13 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             var words = SourceWords.Of(tree);
             var creations = ImmutableArray.CreateBuilder<SyntaxNode>();
-            creations.AddRange(words.CallsWritten(typeName));
+            creations.AddRange(EscapedNames.CallsWritten(words, typeName));
             var aliased = new List<SyntaxNode>();
             foreach (var alias in _aliases.Value.NamesOf(typeName))
             {
                 if (alias != typeName)
                 {
-                    aliased.AddRange(words.CallsWritten(alias));
+                    aliased.AddRange(EscapedNames.CallsWritten(words, alias));
                 }
             }
 
@@ -162,7 +162,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         {
             if (!_exhaustive)
             {
-                return SourceWords.Of(tree).TokensIn(name, span);
+                return EscapedNames.TokensIn(SourceWords.Of(tree), name, span);
             }
 
             var tokens = new List<SyntaxToken>();

@@ -621,6 +621,18 @@ static class Program
                 Unregistered(1, "_dropout", "Block", Never));
 
         [Fact]
+        public Task EvalOnACreationWrittenWithAnEscapedName_Reports()
+            => Reports(@"
+static class Program
+{
+    static void Run()
+    {
+        var block = new Bl\u006fck();
+        block.eval();
+    }
+}");
+
+        [Fact]
         public Task NewGivenToAMethodOfAnotherFileThatUsesItAsARoot_Reports()
         {
             var test = new Verify.Test
