@@ -249,8 +249,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> _everyCallerDisablesGrad
             = new ConcurrentDictionary<(IMethodSymbol, int), bool>(new MethodDepthComparer());
 
+        // The unreduced definition: `model.Apply(x)` of an extension method binds to its reduced form, which is neither the
+        // method declared nor what the flow records at the call.
         private IMethodSymbol? BoundTarget(SyntaxNode call)
-            => _boundCalls.GetOrAdd(call, node => (ModelOf(node.SyntaxTree)?.GetSymbolInfo(node).Symbol as IMethodSymbol)?.OriginalDefinition);
+            => _boundCalls.GetOrAdd(call, node => ModelOf(node.SyntaxTree)?.GetSymbolInfo(node).Symbol is IMethodSymbol target ? BoundCallSites.Definition(target) : null);
 
         private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> ComputeCallSites(IMethodSymbol method, int depth)
         {
@@ -375,8 +377,31 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
-            return target.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic
-                   && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(target)?.OriginalDefinition, method);
+            if (target.ContainingType?.TypeKind != TypeKind.Interface || method.IsStatic || method.ContainingType is null)
+            {
+                return false;
+            }
+
+            // The target is the interface's definition (IModel<T>.Apply); the class implements a construction of it
+            // (IModel<Tensor>), whose member is the one an implementation is found for.
+            foreach (var implemented in method.ContainingType.AllInterfaces)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, target.ContainingType.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                foreach (var member in implemented.GetMembers(target.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod && SymbolEqualityComparer.Default.Equals(interfaceMethod.OriginalDefinition, target)
+                        && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -391,7 +416,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var candidates = model.GetSymbolInfo(syntax).CandidateSymbols;
-            return candidates.IsEmpty || candidates.Any(c => SymbolEqualityComparer.Default.Equals(c.OriginalDefinition, method));
+            return candidates.IsEmpty || candidates.Any(c => c is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(BoundCallSites.Definition(candidate), method));
         }
 
         /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>
