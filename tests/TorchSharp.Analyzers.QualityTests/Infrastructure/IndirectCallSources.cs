@@ -354,6 +354,64 @@ public static class Other
     public static Tensor Open(Net m, Tensor x) => new Sc(m, x).Score;
 }",
             }),
+            ("a constructor's callers of every kind in two files, some protected: the calls named in the same order", new[]
+            {
+                Header + @"
+public class Scorer
+{
+    public Tensor Score;
+    public Scorer(Net model, Tensor x) { model.eval(); Score = model.call(x); }
+    public Scorer(Net model) : this(model, torch.zeros(4)) { }
+}
+
+public sealed class Special : Scorer
+{
+    public Special(Net model, Tensor x) : base(model, x) { }
+}
+
+public static class Use
+{
+    public static Tensor Protected(Net m, Tensor x) { using (torch.no_grad()) { Scorer s = new(m, x); return s.Score; } }
+    public static Tensor Open(Net m, Tensor x) { Scorer s = new(m, x); return s.Score; }
+}",
+                @"using TorchSharp;
+using static TorchSharp.torch;
+
+public static class Other
+{
+    public static Tensor Named(Net m, Tensor x) => new Scorer(m, x).Score;
+    public static Tensor Guarded(Net m, Tensor x) { using (torch.no_grad()) { return new Special(m, x).Score; } }
+}",
+            }),
+            ("a virtual method's callers through the base, the override and an interface, in two files", new[]
+            {
+                Header + @"
+public interface IRunner { Tensor Apply(Net m, Tensor x); }
+
+public class BaseRunner : IRunner
+{
+    public virtual Tensor Apply(Net m, Tensor x) => x;
+}
+
+public sealed class Derived : BaseRunner
+{
+    public override Tensor Apply(Net m, Tensor x) { m.eval(); return m.call(x); }
+}
+
+public static class Use
+{
+    public static Tensor ThroughBase(BaseRunner r, Net m, Tensor x) { using (torch.no_grad()) { return r.Apply(m, x); } }
+    public static Tensor ThroughDerived(Derived r, Net m, Tensor x) => r.Apply(m, x);
+}",
+                @"using TorchSharp;
+using static TorchSharp.torch;
+
+public static class Other
+{
+    public static Tensor ThroughInterface(IRunner r, Net m, Tensor x) => r.Apply(m, x);
+    public static Tensor Guarded(IRunner r, Net m, Tensor x) { using (torch.no_grad()) { return r.Apply(m, x); } }
+}",
+            }),
         };
     }
 }
