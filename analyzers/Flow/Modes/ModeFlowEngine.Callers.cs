@@ -339,8 +339,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 foreach (var member in implemented.GetMembers(CallName(method)))
                 {
-                    if (member is IMethodSymbol interfaceMethod
-                        && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
+                    if (member is IMethodSymbol interfaceMethod && IsOrOverrides(method, method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)))
                     {
                         yield return interfaceMethod.OriginalDefinition;
                     }
@@ -394,10 +393,33 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 foreach (var member in implemented.GetMembers(target.Name))
                 {
                     if (member is IMethodSymbol interfaceMethod && SymbolEqualityComparer.Default.Equals(interfaceMethod.OriginalDefinition, target)
-                        && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
+                        && IsOrOverrides(method, method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)))
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="method"/> is <paramref name="implementation"/> or overrides it: an interface implemented by
+        /// a base class's virtual method maps to that method (FindImplementationForInterfaceMember of the derived class says
+        /// so), and a call through the interface runs the override.
+        /// </summary>
+        private static bool IsOrOverrides(IMethodSymbol method, ISymbol? implementation)
+        {
+            if (!(implementation is IMethodSymbol implementing))
+            {
+                return false;
+            }
+
+            for (var current = method; current != null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, implementing.OriginalDefinition))
+                {
+                    return true;
                 }
             }
 

@@ -56,5 +56,47 @@ public static class Use
 {
     public static Tensor Run(IModel<Tensor> p, Tensor x) { using (torch.no_grad()) { return p.Apply(x); } }
 }");
+
+        [Fact]
+        public Task OverrideOfABaseMethodThatImplementsAnInterface_EveryCallInsideNoGrad_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Header + @"
+public interface IRunner { Tensor Apply(Net m, Tensor x); }
+
+public class BaseRunner : IRunner
+{
+    public virtual Tensor Apply(Net m, Tensor x) => x;
+}
+
+public sealed class Derived : BaseRunner
+{
+    public override Tensor Apply(Net m, Tensor x) { m.eval(); return m.call(x); }
+}
+
+public static class Use
+{
+    public static Tensor Run(IRunner r, Net m, Tensor x) { using (torch.no_grad()) { return r.Apply(m, x); } }
+}");
+
+        [Fact]
+        public Task OverrideOfABaseMethodThatImplementsAnInterface_ACallThroughTheInterfaceOutsideNoGrad_NamesIt()
+            => Verify.VerifyAnalyzerAsync(Header + @"
+public interface IRunner { Tensor Apply(Net m, Tensor x); }
+
+public class BaseRunner : IRunner
+{
+    public virtual Tensor Apply(Net m, Tensor x) => x;
+}
+
+public sealed class Derived : BaseRunner
+{
+    public override Tensor Apply(Net m, Tensor x) { m.eval(); return {|#0:m.call(x)|}; }
+}
+
+public static class Use
+{
+    public static Tensor Run(Derived r, Net m, Tensor x) { using (torch.no_grad()) { return r.Apply(m, x); } }
+    public static Tensor Open(IRunner r, Net m, Tensor x) => {|#1:r.Apply(m, x)|};
+}", Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
+                .WithArguments("m", "it is in eval mode; the call at line 28 runs it inside a grad-disabled scope, the call at line 29 does not"));
     }
 }
