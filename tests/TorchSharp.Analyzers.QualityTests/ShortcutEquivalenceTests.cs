@@ -14,9 +14,11 @@ namespace TorchSharp.Analyzers.QualityTests
 {
     /// <summary>
     /// The analyzers answer many questions from syntax and skip the flow of bodies whose silence they can prove
-    /// (docs/performance.md). With <c>torchsharp_analyzers.exhaustive_flow = true</c> every shortcut is off and every body
-    /// is analysed in full; the diagnostics must be exactly the same, on the sample, ValidCode, every test source and
-    /// thousands of mutants.
+    /// (docs/performance.md). With <c>torchsharp_analyzers.exhaustive_flow = true</c> every shortcut is off, every body
+    /// is analysed in full and no answer comes from the text index (callers are found by binding every call,
+    /// <c>Flow/Modes/BoundCallSites.cs</c>); the diagnostics must be exactly the same, on the sample, ValidCode, every test
+    /// source, thousands of mutants and the indirect calls of <see cref="IndirectCallSources"/>
+    /// (docs/architecture.md, "exhaustive_flow and the equivalence tests").
     /// </summary>
     public class ShortcutEquivalenceTests
     {
