@@ -43,6 +43,13 @@ namespace TorchSharp.Analyzers.Api
         public const string RegisterParameter = "register_parameter";
         public const string RegisterBuffer = "register_buffer";
 
+        // Forward hooks (on HookableModule<,>): a hook runs inside forward, where a direct forward() call skips it.
+        public const string RegisterForwardHook = "register_forward_hook";
+        public const string RegisterForwardPreHook = "register_forward_pre_hook";
+
+        /// <summary>Every forward-hook registration.</summary>
+        public static readonly ImmutableArray<string> ForwardHookRegistrations = ImmutableArray.Create(RegisterForwardHook, RegisterForwardPreHook);
+
         // A module's parameters, as optimizers take them and as zero_grad() reaches them.
         public const string Parameters = "parameters";
         public const string NamedParameters = "named_parameters";

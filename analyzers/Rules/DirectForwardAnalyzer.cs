@@ -54,7 +54,10 @@ namespace TorchSharp.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.DirectForward);
 
         private protected override void Register(CompilationStartAnalysisContext context)
-            => context.RegisterOperationBlockStartAction(start =>
+        {
+            // exhaustive_flow switches the text gate off: every member's invocations are judged.
+            var exhaustive = EditorConfigOptions.GetGlobalBool(context.Options, Flow.Modes.ModeFlowEngine.ExhaustiveOption, defaultValue: false);
+            context.RegisterOperationBlockStartAction(start =>
             {
                 // A member whose text never says "forward" calls no forward: its invocations cost no callback.
                 if (start.OperationBlocks.IsEmpty || !(TorchSymbols.For(start.Compilation) is { } symbols))
@@ -63,7 +66,7 @@ namespace TorchSharp.Analyzers.Rules
                 }
 
                 var syntax = start.OperationBlocks[0].Syntax;
-                if (!SourceWords.Of(syntax.SyntaxTree).ContainsWord(TorchNames.Forward, syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
+                if (!exhaustive && !EscapedNames.ContainsWord(SourceWords.Of(syntax.SyntaxTree), TorchNames.Forward, syntax.SpanStart, syntax.Span.End) && !AnyBlockMentionsForward(start.OperationBlocks))
                 {
                     return;
                 }
@@ -71,13 +74,14 @@ namespace TorchSharp.Analyzers.Rules
                 start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
                 start.RegisterOperationAction(c => AnalyzeMethodReference(c, symbols), OperationKind.MethodReference);
             });
+        }
 
         private static bool AnyBlockMentionsForward(ImmutableArray<IOperation> blocks)
         {
             for (var i = 1; i < blocks.Length; i++)
             {
                 var syntax = blocks[i].Syntax;
-                if (SourceWords.Of(syntax.SyntaxTree).ContainsWord(TorchNames.Forward, syntax.SpanStart, syntax.Span.End))
+                if (EscapedNames.ContainsWord(SourceWords.Of(syntax.SyntaxTree), TorchNames.Forward, syntax.SpanStart, syntax.Span.End))
                 {
                     return true;
                 }
@@ -191,7 +195,7 @@ namespace TorchSharp.Analyzers.Rules
             {
                 consequence = "the forward hooks and pre-hooks registered on it are skipped, and its hooks are registered elsewhere (" + EditorConfigOptions.Prefix + HooksRegisteredOption + ")";
             }
-            else if (HookRegistrations.For(symbols, HookRegisteringMethods(context.Options)) is { First: { } first } registrations)
+            else if (HookRegistrations.For(symbols, HookRegisteringMethods(context.Options), EditorConfigOptions.GetGlobalBool(context.Options, Flow.Modes.ModeFlowEngine.ExhaustiveOption, defaultValue: false)) is { First: { } first } registrations)
             {
                 consequence = "the forward hooks and pre-hooks registered on it are skipped, and this compilation registers hooks (" + registrations.What + " at " + SourceLines.LineText(first, tree) + ")";
             }

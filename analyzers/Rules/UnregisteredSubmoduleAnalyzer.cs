@@ -67,8 +67,10 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Register(CompilationStartAnalysisContext context)
         {
             var compilation = context.Compilation;
+            // exhaustive_flow switches the text index off: root uses are then found in every tree's syntax.
+            var exhaustive = EditorConfigOptions.GetGlobalBool(context.Options, Flow.Modes.ModeFlowEngine.ExhaustiveOption, defaultValue: false);
             var lazyAnalysis = new Lazy<RegistrationAnalysis?>(
-                () => TorchSymbols.For(compilation) is { } symbols ? new RegistrationAnalysis(compilation, symbols) : null,
+                () => TorchSymbols.For(compilation) is { } symbols ? new RegistrationAnalysis(compilation, symbols, exhaustive) : null,
                 LazyThreadSafetyMode.ExecutionAndPublication);
 
             // One scope per module class: the driver hands over the operations of the class's constructors, methods and

@@ -14,9 +14,11 @@ namespace TorchSharp.Analyzers.QualityTests
 {
     /// <summary>
     /// The analyzers answer many questions from syntax and skip the flow of bodies whose silence they can prove
-    /// (docs/performance.md). With <c>torchsharp_analyzers.exhaustive_flow = true</c> every shortcut is off and every body
-    /// is analysed in full; the diagnostics must be exactly the same, on the sample, ValidCode, every test source and
-    /// thousands of mutants.
+    /// (docs/performance.md). With <c>torchsharp_analyzers.exhaustive_flow = true</c> every shortcut is off, every body
+    /// is analysed in full and no answer comes from the text index (callers are found by binding every call,
+    /// <c>Flow/Modes/BoundCallSites.cs</c>); the diagnostics must be exactly the same, on the sample, ValidCode, every test
+    /// source, thousands of mutants and the indirect calls of <see cref="IndirectCallSources"/>
+    /// (docs/architecture.md, "exhaustive_flow and the equivalence tests").
     /// </summary>
     public class ShortcutEquivalenceTests
     {
@@ -60,6 +62,44 @@ namespace TorchSharp.Analyzers.QualityTests
             _output.WriteLine($"{Corpus.All.Length} sources, {withDiagnostics} with diagnostics");
             Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(5)));
             Assert.True(withDiagnostics >= 100, $"only {withDiagnostics} test sources have diagnostics; the comparison proves little");
+        }
+
+        /// <summary>
+        /// Calls the text tier finds by name only with care (<see cref="IndirectCallSources"/>): method groups, delegates,
+        /// interfaces, constructor chains, aliases, extension methods, escaped names. The exhaustive run binds every call
+        /// of the compilation (<c>Flow/Modes/BoundCallSites.cs</c>), so a caller the text misses shows as a difference.
+        /// </summary>
+        [Fact]
+        public void IndirectCalls_SameDiagnosticsWithoutShortcuts()
+        {
+            var failures = new List<string>();
+            var withDiagnostics = 0;
+            void Check(string name, Compilation compilation)
+            {
+                var errors = Compilations.Errors(compilation);
+                Assert.True(errors.IsEmpty, name + ": does not compile" + Environment.NewLine + Compilations.Describe(errors));
+                if (Compare(compilation, out var count) is { } difference)
+                {
+                    failures.Add(name + ": " + difference);
+                }
+
+                withDiagnostics += count > 0 ? 1 : 0;
+            }
+
+            foreach (var (name, code) in IndirectCallSources.Single)
+            {
+                Check(name, Compilations.Create(code));
+            }
+
+            foreach (var (name, files) in IndirectCallSources.Multiple)
+            {
+                Check(name, Compilations.Create("Indirect", files.Select((file, i) => Compilations.Parse(file, $"File{i}.cs"))));
+            }
+
+            var total = IndirectCallSources.Single.Count + IndirectCallSources.Multiple.Count;
+            _output.WriteLine($"{total} sources, {withDiagnostics} with diagnostics");
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+            Assert.True(withDiagnostics >= total / 2, $"only {withDiagnostics} of {total} sources have diagnostics; the comparison proves little");
         }
 
         [Theory]

@@ -39,6 +39,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _gradSwitching = new Lazy<(ImmutableHashSet<SyntaxNode>, ImmutableHashSet<SyntaxNode>)>(FindGradSwitchingMembers, LazyThreadSafetyMode.ExecutionAndPublication);
             _requiresGradWriters = new Lazy<(ImmutableArray<ImmutableHashSet<string>>, bool)>(FindRequiresGradWriters, LazyThreadSafetyMode.ExecutionAndPublication);
             _modeSetters = new ModeSetterNames(compilation);
+            _aliases = new Lazy<TypeAliases>(() => TypeAliases.Of(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>
@@ -66,7 +67,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var seeds = new List<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                foreach (var mention in source.Mentions(TorchNames.RequiresGrad, followedBy: "=/#"))
+                foreach (var mention in EscapedNames.Mentions(source, TorchNames.RequiresGrad, followedBy: "=/#"))
                 {
                     if (IsAssigned(mention))
                     {
@@ -75,7 +76,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 // Called: the flow counts requires_grad_(..) as a write only as an invocation.
-                seeds.AddRange(source.Mentions(TorchNames.RequiresGradSetter, followedBy: "(/#"));
+                seeds.AddRange(EscapedNames.Mentions(source, TorchNames.RequiresGradSetter, followedBy: "(/#"));
             }
 
             return CallersByLevel(seeds);
@@ -183,17 +184,166 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>The invocations and object creations written with <paramref name="name"/> (empty when none).</summary>
         public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCalls);
 
-        /// <summary>The method groups written with <paramref name="name"/> as arguments (<see cref="SourceWords.MethodGroupsWritten"/>).</summary>
-        public ImmutableArray<SyntaxNode> MethodGroupsNamed(string name)
+        /// <summary>
+        /// The names written <paramref name="name"/> that may denote a method without calling it, each as its outermost
+        /// name expression (<see cref="BoundCallSites.MethodGroupExpression"/>): an argument (<c>Select(Predict)</c>,
+        /// <c>new Func&lt;..&gt;(this.Predict)</c>), but also an initializer, an assignment, a returned value, a branch of a
+        /// conditional (<c>Func&lt;Tensor, Tensor&gt; f = Predict;</c>, <c>return Predict;</c>) — every place where a method
+        /// group converts to a delegate that may run the method anywhere. Found by a scan of every file's text (the word
+        /// index holds only names followed by a call's characters): asked only on the way to a report, for the few methods
+        /// a rule is about to report. In text order, as <see cref="BoundCallSites.MethodGroupsOf"/> yields them.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> MethodReferencesNamed(string name)
         {
             var groups = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                groups.AddRange(source.MethodGroupsWritten(name));
+                var start = groups.Count;
+                var text = source.Text;
+                SyntaxNode? root = null;
+                for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+                {
+                    if ((at > 0 && WordIndex.IsWordChar(text[at - 1])) || (at + name.Length < text.Length && WordIndex.IsWordChar(text[at + name.Length])))
+                    {
+                        continue;
+                    }
+
+                    // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
+                    root ??= source.Tree.GetRoot();
+                    var token = root.FindToken(at);
+                    if (token.Span.End == at + name.Length && token.ValueText == name
+                        && token.Parent is SimpleNameSyntax simple && simple.Identifier == token
+                        && BoundCallSites.MethodGroupExpression(simple) is { } group)
+                    {
+                        groups.Add(group);
+                    }
+                }
+
+                // A name written with an escape (Pr\u0065dict) is not in the text.
+                var unescaped = groups.Count;
+                foreach (var token in EscapedNames.Of(source).Named(name))
+                {
+                    if (token.Parent is SimpleNameSyntax simple && simple.Identifier == token && BoundCallSites.MethodGroupExpression(simple) is { } group)
+                    {
+                        groups.Add(group);
+                    }
+                }
+
+                if (groups.Count > unescaped)
+                {
+                    var ordered = groups.Skip(start).OrderBy(BoundCallSites.NamePosition).ToList();
+                    groups.Count = start;
+                    groups.AddRange(ordered);
+                }
             }
 
             return groups.ToImmutable();
         }
+
+        /// <summary>
+        /// What may be a call of a constructor of a type named <paramref name="typeName"/>, in this order: the calls and
+        /// creations written with that name; those written with an alias of it (<c>using Net = MyNet;</c>); every
+        /// <c>new()</c>; the <c>: base(..)</c>/<c>: this(..)</c> initializers of constructors whose base type (or own type)
+        /// is written with one of those names; and the primary-constructor bases so written (<c>class B(int n) : A(n)</c>).
+        /// Binding decides which ones are.
+        /// </summary>
+        public ImmutableArray<SyntaxNode> ConstructorCallsOf(string typeName) => _constructorCalls.GetOrAdd(typeName, FindConstructorCalls);
+
+        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _constructorCalls = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
+
+        private ImmutableArray<SyntaxNode> FindConstructorCalls(string typeName)
+        {
+            var names = TypeNamesOf(typeName);
+            var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+            calls.AddRange(CallsNamed(typeName));
+            var inTree = new List<SyntaxNode>();
+            void AddInTextOrder()
+            {
+                inTree.Sort((x, y) => BoundCallSites.NamePosition(x).CompareTo(BoundCallSites.NamePosition(y)));
+                calls.AddRange(inTree);
+                inTree.Clear();
+            }
+
+            foreach (var source in _texts.Value)
+            {
+                foreach (var alias in names)
+                {
+                    if (alias != typeName)
+                    {
+                        inTree.AddRange(EscapedNames.CallsWritten(source, alias));
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            calls.AddRange(CallsNamed(ImplicitCreation));
+            foreach (var source in _texts.Value)
+            {
+                foreach (var word in new[] { "base", "this" })
+                {
+                    foreach (var mention in source.Mentions(word, followedBy: "(/#"))
+                    {
+                        if (mention is ConstructorInitializerSyntax initializer && BoundCallSites.InitializedTypeName(initializer) is { } initialized && names.Contains(initialized))
+                        {
+                            inTree.Add(initializer);
+                        }
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            foreach (var source in _texts.Value)
+            {
+                foreach (var name in names)
+                {
+                    foreach (var mention in EscapedNames.Mentions(source, name, followedBy: "(</#"))
+                    {
+                        if (PrimaryConstructorBaseOf(mention) is { } primary)
+                        {
+                            inTree.Add(primary);
+                        }
+                    }
+                }
+
+                AddInTextOrder();
+            }
+
+            return calls.ToImmutable();
+        }
+
+        /// <summary>The primary-constructor base (<c>: A(n)</c>) whose type <paramref name="name"/> is the rightmost name of, or null.</summary>
+        private static SyntaxNode? PrimaryConstructorBaseOf(SyntaxNode name)
+        {
+            var type = name;
+            while (type.Parent is QualifiedNameSyntax qualified && qualified.Right == type || type.Parent is AliasQualifiedNameSyntax alias && alias.Name == type)
+            {
+                type = type.Parent;
+            }
+
+            return type.Parent is PrimaryConstructorBaseTypeSyntax primary && primary.Type == type ? primary : null;
+        }
+
+        /// <summary>
+        /// The order <see cref="ConstructorCallsOf"/> yields a node in: 0 written with the type's name, 1 with another (an
+        /// alias), 2 <c>new()</c>, 3 an initializer, 4 a primary-constructor base.
+        /// </summary>
+        public static int ConstructorCallGroup(SyntaxNode node, string typeName)
+            => node switch
+            {
+                ConstructorInitializerSyntax _ => 3,
+                PrimaryConstructorBaseTypeSyntax _ => 4,
+                ImplicitObjectCreationExpressionSyntax _ => 2,
+                InvocationExpressionSyntax invocation => InvokedNames.Of(invocation) == typeName ? 0 : 1,
+                ObjectCreationExpressionSyntax creation => InvokedNames.RightmostName(creation.Type) == typeName ? 0 : 1,
+                _ => 1,
+            };
+
+        /// <summary><paramref name="typeName"/> and the names of the using aliases that may denote it (<see cref="TypeAliases"/>).</summary>
+        public ImmutableArray<string> TypeNamesOf(string typeName) => _aliases.Value.NamesOf(typeName);
+
+        private readonly Lazy<TypeAliases> _aliases;
 
         /// <summary>
         /// Whether a method called <paramref name="name"/> might be called with autograd off, <paramref name="maxDepth"/>
@@ -206,12 +356,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// Whether the member that contains <paramref name="call"/> might run it with autograd off: its syntax calls a
-        /// grad switch, or it is a method that might itself be called with grad off.
+        /// grad switch, or it is a method that might itself be called with grad off, or a constructor.
         /// </summary>
         public bool CallerMayRunWithGradOff(SyntaxNode call, int depth, int maxDepth)
         {
+            // A constructor may be run with grad off by any creation or initializer: the engine never rules it out
+            // (ModeFlowEngine.MayRunWithGradOff), so a call written in one may run with grad off too.
             var member = EnclosingMember(call);
-            return member is null || _gradSwitching.Value.Members.Contains(member)
+            return member is null || member is ConstructorDeclarationSyntax || _gradSwitching.Value.Members.Contains(member)
                    || (member is MethodDeclarationSyntax method && MayRunWithGradOff(method.Identifier.ValueText, depth + 1, maxDepth));
         }
 
@@ -279,7 +431,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                calls.AddRange(source.CallsWritten(name));
+                calls.AddRange(EscapedNames.CallsWritten(source, name));
             }
 
             return calls.ToImmutable();

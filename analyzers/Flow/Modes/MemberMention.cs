@@ -29,7 +29,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             MemberMention? mention = null;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                foreach (var token in SourceWords.Of(reference.SyntaxTree).TokensIn(name, reference.Span))
+                foreach (var token in EscapedNames.TokensIn(SourceWords.Of(reference.SyntaxTree), name, reference.Span))
                 {
                     if (token.Parent is IdentifierNameSyntax identifier && identifier.Identifier == token)
                     {

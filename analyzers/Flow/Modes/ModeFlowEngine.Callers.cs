@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -49,7 +50,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private bool ComputeEveryUseDisablesGrad(IMethodSymbol method)
         {
-            var groups = _callSyntax.MethodGroupsNamed(method.Name).Where(syntax => SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method)).ToList();
+            var references = Exhaustive ? BoundSites.MethodGroupsOf(method) : _callSyntax.MethodReferencesNamed(CallName(method));
+            var groups = references.Where(syntax => SymbolEqualityComparer.Default.Equals(BoundTarget(syntax), method)).ToList();
             if (groups.Count == 0)
             {
                 return false;
@@ -183,12 +185,22 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return calls.ToImmutable();
         }
 
-        /// <summary>The invocations and creations written with <paramref name="name"/> in this compilation, from the text index.</summary>
-        public ImmutableArray<SyntaxNode> CallsWritten(string name) => _callSyntax.CallsNamed(name);
+        /// <summary>
+        /// The invocations and creations written with <paramref name="name"/> in this compilation: from the text index, or
+        /// with <see cref="Exhaustive"/> from every tree's syntax (<see cref="BoundCallSites"/>).
+        /// </summary>
+        public ImmutableArray<SyntaxNode> CallsWritten(string name) => Exhaustive ? BoundSites.CallsWritten(name) : _callSyntax.CallsNamed(name);
 
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         private bool MayRunWithGradOff(IMethodSymbol method, int depth)
-            => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(method.Name, depth, MaxDepth);
+            => Exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(CallName(method), depth, MaxDepth);
+
+        /// <summary>
+        /// The name the calls of <paramref name="method"/> are written with: its own, or for an explicit interface
+        /// implementation (whose name is <c>IPredictor.Predict</c>) the name of the interface method it implements.
+        /// </summary>
+        private static string CallName(IMethodSymbol method)
+            => method.ExplicitInterfaceImplementations.IsEmpty ? method.Name : method.ExplicitInterfaceImplementations[0].Name;
 
         private bool CallerMayRunWithGradOff(SyntaxNode call, int depth)
             => Exhaustive || _callSyntax.CallerMayRunWithGradOff(call, depth, MaxDepth);
@@ -237,8 +249,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> _everyCallerDisablesGrad
             = new ConcurrentDictionary<(IMethodSymbol, int), bool>(new MethodDepthComparer());
 
+        // The unreduced definition: `model.Apply(x)` of an extension method binds to its reduced form, which is neither the
+        // method declared nor what the flow records at the call.
         private IMethodSymbol? BoundTarget(SyntaxNode call)
-            => _boundCalls.GetOrAdd(call, node => (ModelOf(node.SyntaxTree)?.GetSymbolInfo(node).Symbol as IMethodSymbol)?.OriginalDefinition);
+            => _boundCalls.GetOrAdd(call, node => ModelOf(node.SyntaxTree)?.GetSymbolInfo(node).Symbol is IMethodSymbol target ? BoundCallSites.Definition(target) : null);
 
         private ImmutableArray<(CallSite Site, IMethodSymbol Caller)?> ComputeCallSites(IMethodSymbol method, int depth)
         {
@@ -260,11 +274,78 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return sites.ToImmutable();
         }
 
-        /// <summary>The calls and creations written with the name of <paramref name="method"/>, bound or not.</summary>
+        /// <summary>
+        /// What may be a call of <paramref name="method"/>, bound or not, for <see cref="Calls"/> and <see cref="MayCallUnbound"/>
+        /// to decide: the calls written with its name (a constructor: its type's name or an alias of it, <c>new()</c>, and
+        /// the <c>: base(..)</c>/<c>: this(..)</c> initializers and primary-constructor bases naming its type), from the
+        /// text index; with <see cref="Exhaustive"/>, from the bound call sites of every tree, in the same order.
+        /// </summary>
         private ImmutableArray<SyntaxNode> CandidatesOf(IMethodSymbol method)
-            => method.MethodKind == MethodKind.Constructor
-                ? _callSyntax.CallsNamed(method.ContainingType.Name).AddRange(_callSyntax.CallsNamed(CallSyntaxIndex.ImplicitCreation))
-                : _callSyntax.CallsNamed(method.Name);
+            => Exhaustive ? _boundCandidates.GetOrAdd(method, BoundCandidatesOf)
+               : method.MethodKind == MethodKind.Constructor ? _callSyntax.ConstructorCallsOf(method.ContainingType.Name)
+               : _callSyntax.CallsNamed(CallName(method));
+
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>> _boundCandidates
+            = new ConcurrentDictionary<IMethodSymbol, ImmutableArray<SyntaxNode>>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The call sites of the compilation found by binding every tree (<see cref="BoundCallSites"/>), built once, on the
+        /// first question, and only with <see cref="Exhaustive"/>.
+        /// </summary>
+        private BoundCallSites BoundSites
+            => System.Threading.LazyInitializer.EnsureInitialized(ref _boundSites, ref _boundSitesBuilt, ref _boundSitesGate, () => BoundCallSites.Of(_compilation, ModelOf))!;
+
+        private BoundCallSites? _boundSites;
+        private bool _boundSitesBuilt;
+        private object? _boundSitesGate;
+
+        // Every node Calls or MayCallUnbound could accept: the calls bound to the method or to a method a call of which may
+        // run it (MayDispatchTo), the unbound calls naming it among their candidates, and those with no candidate written
+        // with its name — ordered as CallSyntaxIndex yields them, so that "the first call that …" is the same call.
+        private ImmutableArray<SyntaxNode> BoundCandidatesOf(IMethodSymbol method)
+        {
+            var sites = BoundSites;
+            var nodes = sites.CallsTo(DispatchTargets(method)).Concat(sites.UnboundCallsOf(method));
+            if (method.MethodKind != MethodKind.Constructor)
+            {
+                return sites.InTextOrder(nodes.Concat(sites.UnboundCallsNamed(CallName(method))));
+            }
+
+            var typeName = method.ContainingType.Name;
+            foreach (var name in _callSyntax.TypeNamesOf(typeName))
+            {
+                nodes = nodes.Concat(sites.UnboundCallsNamed(name));
+            }
+
+            nodes = nodes.Concat(sites.UnboundCallsNamed(CallSyntaxIndex.ImplicitCreation));
+            return sites.InTextOrder(nodes, node => CallSyntaxIndex.ConstructorCallGroup(node, typeName));
+        }
+
+        /// <summary>The methods a call bound to which may run <paramref name="method"/> (see <see cref="MayDispatchTo"/>), as definitions.</summary>
+        private static IEnumerable<IMethodSymbol> DispatchTargets(IMethodSymbol method)
+        {
+            yield return method;
+            for (var overridden = method.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
+            {
+                yield return overridden.OriginalDefinition;
+            }
+
+            if (method.IsStatic || method.ContainingType is null)
+            {
+                yield break;
+            }
+
+            foreach (var implemented in method.ContainingType.AllInterfaces)
+            {
+                foreach (var member in implemented.GetMembers(CallName(method)))
+                {
+                    if (member is IMethodSymbol interfaceMethod && IsOrOverrides(method, method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)))
+                    {
+                        yield return interfaceMethod.OriginalDefinition;
+                    }
+                }
+            }
+        }
 
         /// <summary>Whether the call <paramref name="syntax"/> binds to <paramref name="method"/>; the argument count is checked before binding.</summary>
         private bool Calls(SyntaxNode syntax, IMethodSymbol method)
@@ -295,8 +376,54 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
             }
 
-            return target.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic
-                   && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(target)?.OriginalDefinition, method);
+            if (target.ContainingType?.TypeKind != TypeKind.Interface || method.IsStatic || method.ContainingType is null)
+            {
+                return false;
+            }
+
+            // The target is the interface's definition (IModel<T>.Apply); the class implements a construction of it
+            // (IModel<Tensor>), whose member is the one an implementation is found for.
+            foreach (var implemented in method.ContainingType.AllInterfaces)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, target.ContainingType.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                foreach (var member in implemented.GetMembers(target.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod && SymbolEqualityComparer.Default.Equals(interfaceMethod.OriginalDefinition, target)
+                        && IsOrOverrides(method, method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="method"/> is <paramref name="implementation"/> or overrides it: an interface implemented by
+        /// a base class's virtual method maps to that method (FindImplementationForInterfaceMember of the derived class says
+        /// so), and a call through the interface runs the override.
+        /// </summary>
+        private static bool IsOrOverrides(IMethodSymbol method, ISymbol? implementation)
+        {
+            if (!(implementation is IMethodSymbol implementing))
+            {
+                return false;
+            }
+
+            for (var current = method; current != null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, implementing.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -311,7 +438,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var candidates = model.GetSymbolInfo(syntax).CandidateSymbols;
-            return candidates.IsEmpty || candidates.Any(c => SymbolEqualityComparer.Default.Equals(c.OriginalDefinition, method));
+            return candidates.IsEmpty || candidates.Any(c => c is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(BoundCallSites.Definition(candidate), method));
         }
 
         /// <summary>The flow facts at a call of this compilation, with its caller; null when they cannot be known.</summary>

@@ -184,7 +184,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             foreach (var block in blocks)
             {
                 var span = block.Syntax.Span;
-                if (text.ContainsWord(word, span.Start, span.End))
+                if (EscapedNames.ContainsWord(text, word, span.Start, span.End))
                 {
                     return true;
                 }

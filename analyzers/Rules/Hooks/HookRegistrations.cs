@@ -19,7 +19,7 @@ namespace TorchSharp.Analyzers.Rules.Hooks
     internal sealed class HookRegistrations
     {
         /// <summary>TorchSharp's hook registrations (on <c>HookableModule&lt;,&gt;</c>).</summary>
-        public static readonly ImmutableArray<string> TorchSharpMethods = ImmutableArray.Create("register_forward_hook", "register_forward_pre_hook");
+        public static ImmutableArray<string> TorchSharpMethods => Api.TorchNames.ForwardHookRegistrations;
 
         private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<string, Lazy<HookRegistrations>>> Cache =
             new ConditionalWeakTable<Compilation, ConcurrentDictionary<string, Lazy<HookRegistrations>>>();
@@ -38,24 +38,27 @@ namespace TorchSharp.Analyzers.Rules.Hooks
 
         /// <summary>
         /// The registrations of <paramref name="symbols"/>' compilation, where <paramref name="registeringMethods"/> (a
-        /// comma-separated list of <c>Namespace.Type.Method</c> or bare method names) also count when given a module.
+        /// comma-separated list of <c>Namespace.Type.Method</c> or bare method names) also count when given a module. With
+        /// <paramref name="exhaustive"/> (<c>exhaustive_flow</c>, the same for every question of a compilation) the calls
+        /// are found in every tree's syntax instead of the text index.
         /// </summary>
-        public static HookRegistrations For(TorchSymbols symbols, string registeringMethods)
+        public static HookRegistrations For(TorchSymbols symbols, string registeringMethods, bool exhaustive = false)
             => Cache.GetOrCreateValue(symbols.Compilation)
-                .GetOrAdd(registeringMethods, list => new Lazy<HookRegistrations>(() => Find(symbols, list), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication))
+                .GetOrAdd(registeringMethods, list => new Lazy<HookRegistrations>(() => Find(symbols, list, exhaustive), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication))
                 .Value;
 
-        private static HookRegistrations Find(TorchSymbols symbols, string registeringMethods)
+        private static HookRegistrations Find(TorchSymbols symbols, string registeringMethods, bool exhaustive)
         {
             var configured = Parse(registeringMethods);
             var compilation = symbols.Compilation;
             foreach (var tree in compilation.SyntaxTrees)
             {
                 var words = SourceWords.Of(tree);
+                Func<string, ImmutableArray<SyntaxNode>> callsWritten = exhaustive ? name => InvocationsWritten(tree, name) : name => EscapedNames.CallsWritten(words, name);
                 SemanticModel? model = null;
                 foreach (var name in TorchSharpMethods)
                 {
-                    foreach (var node in words.CallsWritten(name))
+                    foreach (var node in callsWritten(name))
                     {
                         model ??= compilation.GetSemanticModel(tree);
                         if (node is InvocationExpressionSyntax invocation && model.GetSymbolInfo(invocation).Symbol is IMethodSymbol method
@@ -68,7 +71,7 @@ namespace TorchSharp.Analyzers.Rules.Hooks
 
                 foreach (var (typeName, methodName) in configured)
                 {
-                    foreach (var node in words.CallsWritten(methodName))
+                    foreach (var node in callsWritten(methodName))
                     {
                         model ??= compilation.GetSemanticModel(tree);
                         if (node is InvocationExpressionSyntax invocation && model.GetSymbolInfo(invocation).Symbol is IMethodSymbol method
@@ -83,6 +86,25 @@ namespace TorchSharp.Analyzers.Rules.Hooks
             }
 
             return new HookRegistrations(null, null);
+        }
+
+        /// <summary>
+        /// The invocations of <paramref name="tree"/> written with <paramref name="name"/>, from its syntax: what
+        /// <see cref="SourceWords.CallsWritten"/> finds from the text, in the same order (of the name's position).
+        /// </summary>
+        private static ImmutableArray<SyntaxNode> InvocationsWritten(SyntaxTree tree, string name)
+        {
+            var calls = new System.Collections.Generic.List<InvocationExpressionSyntax>();
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax invocation && InvokedNames.Of(invocation) == name)
+                {
+                    calls.Add(invocation);
+                }
+            }
+
+            calls.Sort((x, y) => Flow.Modes.BoundCallSites.NamePosition(x).CompareTo(Flow.Modes.BoundCallSites.NamePosition(y)));
+            return calls.ToImmutableArray<SyntaxNode>();
         }
 
         private static bool GivesAModule(InvocationExpressionSyntax invocation, SemanticModel model, TorchSymbols symbols)

@@ -73,11 +73,11 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private readonly object _derivedGate = new object();
         private ImmutableDictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>? _derived;
 
-        public RegistrationAnalysis(Compilation compilation, TorchSymbols symbols)
+        public RegistrationAnalysis(Compilation compilation, TorchSymbols symbols, bool exhaustive = false)
         {
             _compilation = compilation;
             Symbols = symbols;
-            _rootUses = new RootUses(this, compilation);
+            _rootUses = new RootUses(this, compilation, exhaustive);
         }
 
         private readonly RootUses _rootUses;

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -18,7 +20,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
     /// calls <c>child.RegisterComponents()</c> (docs/architecture.md, "Measured facts"), so a class whose constructor
     /// registers nothing is complete as a registered child; its missing registration costs something only under a root.
     /// <para>
-    /// What counts, read from the syntax and bound only where the class's name occurs: an object creation of the class
+    /// What counts, read from the syntax and bound only where the class's name, an alias of it or a <c>new()</c> occurs: an object creation of the class
     /// (or a <c>ModuleList</c>/<c>ModuleDict</c> built around one) that is the receiver of such a member,
     /// or that goes into a local, a private field or auto-property of a class that is not a module, and that variable
     /// is the receiver of such a member — directly, in a lambda, or as the argument of a method of this compilation
@@ -54,11 +56,22 @@ namespace TorchSharp.Analyzers.Rules.Registration
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?> _cache = new ConcurrentDictionary<INamedTypeSymbol, SyntaxNode?>(SymbolEqualityComparer.Default);
 
-        public RootUses(RegistrationAnalysis analysis, Compilation compilation)
+        private readonly bool _exhaustive;
+
+        /// <param name="analysis">The compilation's registration state.</param>
+        /// <param name="compilation">The compilation.</param>
+        /// <param name="exhaustive">
+        /// <c>exhaustive_flow</c>: creations and mentions are found in every tree's syntax, not from the text index.
+        /// </param>
+        public RootUses(RegistrationAnalysis analysis, Compilation compilation, bool exhaustive = false)
         {
             _analysis = analysis;
             _compilation = compilation;
+            _exhaustive = exhaustive;
+            _aliases = new Lazy<TypeAliases>(() => TypeAliases.Of(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        private readonly Lazy<TypeAliases> _aliases;
 
         /// <summary>The root use of an object of <paramref name="type"/> (the member call), or null when none is proven.</summary>
         public SyntaxNode? Of(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -71,12 +84,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 cancellationToken.ThrowIfCancellationRequested();
                 // Creations that name the class (from the tree's word index), and target-typed new() only in a tree that
                 // mentions the class somewhere (a declared type).
-                var words = SourceWords.Of(tree);
-                var named = words.CallsWritten(type.Name);
-                var implicitCreations = words.CallsWritten(SourceWords.ImplicitCreation);
-                var creations = implicitCreations.IsEmpty || (named.IsEmpty && !words.ContainsWord(type.Name, 0, words.Text.Length))
-                    ? named
-                    : named.AddRange(implicitCreations);
+                var creations = _exhaustive ? CreationsIn(tree, type.Name) : CreationsWritten(tree, type.Name);
                 SemanticModel? model = null;
                 foreach (var creation in creations)
                 {
@@ -101,6 +109,73 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
 
             return null;
+        }
+
+        // The creations that name the class, then those that name an alias of it (from the tree's word index), then every
+        // target-typed new(): its type may be written in another file only (Trainer.Prepare(new()) with Prepare(Block b)).
+        private ImmutableArray<SyntaxNode> CreationsWritten(SyntaxTree tree, string typeName)
+        {
+            var words = SourceWords.Of(tree);
+            var creations = ImmutableArray.CreateBuilder<SyntaxNode>();
+            creations.AddRange(EscapedNames.CallsWritten(words, typeName));
+            var aliased = new List<SyntaxNode>();
+            foreach (var alias in _aliases.Value.NamesOf(typeName))
+            {
+                if (alias != typeName)
+                {
+                    aliased.AddRange(EscapedNames.CallsWritten(words, alias));
+                }
+            }
+
+            aliased.Sort((x, y) => Flow.Modes.BoundCallSites.NamePosition(x).CompareTo(Flow.Modes.BoundCallSites.NamePosition(y)));
+            creations.AddRange(aliased);
+            creations.AddRange(words.CallsWritten(SourceWords.ImplicitCreation));
+            return creations.ToImmutable();
+        }
+
+        /// <summary>
+        /// Every object creation of <paramref name="tree"/>, from its syntax, in the order <see cref="CreationsWritten"/>
+        /// would yield them: those written with <paramref name="typeName"/>, then the others (an alias), then <c>new()</c>,
+        /// each by the position of its name.
+        /// </summary>
+        private static ImmutableArray<SyntaxNode> CreationsIn(SyntaxTree tree, string typeName)
+        {
+            var creations = new List<SyntaxNode>();
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is BaseObjectCreationExpressionSyntax)
+                {
+                    creations.Add(node);
+                }
+            }
+
+            return creations
+                .OrderBy(node => Flow.Modes.CallSyntaxIndex.ConstructorCallGroup(node, typeName))
+                .ThenBy(Flow.Modes.BoundCallSites.NamePosition)
+                .ToImmutableArray();
+        }
+
+        /// <summary>
+        /// The tokens that are <paramref name="name"/> in <paramref name="span"/> of <paramref name="tree"/>: from the text
+        /// (<see cref="SourceWords.TokensIn"/>), or with <c>exhaustive_flow</c> from the syntax, in the same order.
+        /// </summary>
+        private IEnumerable<SyntaxToken> TokensIn(SyntaxTree tree, string name, Microsoft.CodeAnalysis.Text.TextSpan span)
+        {
+            if (!_exhaustive)
+            {
+                return EscapedNames.TokensIn(SourceWords.Of(tree), name, span);
+            }
+
+            var tokens = new List<SyntaxToken>();
+            foreach (var token in tree.GetRoot().DescendantTokens(span))
+            {
+                if (span.Contains(token.Span) && token.ValueText == name)
+                {
+                    tokens.Add(token);
+                }
+            }
+
+            return tokens;
         }
 
         /// <summary>Where the value of <paramref name="expression"/> (a fresh module) is used as a root, following it to one variable.</summary>
@@ -237,7 +312,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                     return null;
                 }
 
-                foreach (var token in SourceWords.Of(scope.SyntaxTree).TokensIn(variable.Name, scope.Span))
+                foreach (var token in TokensIn(scope.SyntaxTree, variable.Name, scope.Span))
                 {
                     if (!(token.Parent is IdentifierNameSyntax identifier)
                         || !SymbolEqualityComparer.Default.Equals(scopeModel.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, variable.OriginalDefinition))
@@ -328,7 +403,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
             }
 
             var result = Use.Neutral;
-            foreach (var token in SourceWords.Of(declaration.SyntaxTree).TokensIn(parameter.Name, declaration.Span))
+            foreach (var token in TokensIn(declaration.SyntaxTree, parameter.Name, declaration.Span))
             {
                 if (!(token.Parent is IdentifierNameSyntax identifier)
                     || !SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(identifier, cancellationToken).Symbol, parameter))

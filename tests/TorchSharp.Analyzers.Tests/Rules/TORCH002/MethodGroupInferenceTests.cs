@@ -78,6 +78,70 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
         return {|#1:Predict(one)|};
     }"), ByName(0, "; the call at line 41 runs it inside a grad-disabled scope, the call at line 44 does not").WithLocation(1));
 
+        // A method group converted anywhere else — returned, stored, a conditional's branch — is a delegate that may run
+        // anywhere: once the text tier saw method groups only as arguments, and these were silent (found by
+        // ShortcutEquivalenceTests.IndirectCalls).
+        [Fact]
+        public Task MaterializedSelectInsideNoGrad_ButAlsoReturnedAsADelegate_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(Predict).ToList();
+        }
+    }
+    Func<Tensor, Tensor> Predictor() => Predict;"), ByName(0));
+
+        [Fact]
+        public Task MaterializedSelectInsideNoGrad_ButAlsoStoredInADelegate_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(this.Predict).ToList();
+        }
+    }
+    Tensor One(Tensor x)
+    {
+        Func<Tensor, Tensor> f = Predict;
+        return f(x);
+    }"), ByName(0));
+
+        [Fact]
+        public Task MaterializedSelectInsideNoGrad_ButAlsoABranchOfAConditional_Reports()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => {|#0:_model.call(x)|};
+    Tensor Identity(Tensor x) => x;
+    List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(new Func<Tensor, Tensor>(Predict)).ToList();
+        }
+    }
+    Func<Tensor, Tensor> Pick(bool fast) => fast ? Identity : Predict;"), ByName(0));
+
+        [Fact]
+        public Task MaterializedSelectInsideNoGrad_AndANameofElsewhere_IsSilent()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    private readonly Net _model = new Net();
+    Tensor Predict(Tensor x) => _model.call(x);
+    List<Tensor> PredictAll(List<Tensor> batches)
+    {
+        using (torch.no_grad())
+        {
+            return batches.Select(Predict).ToList();
+        }
+    }
+    string Name() => nameof(Predict);"));
+
         [Fact]
         public Task CalledOnlyFromALambdaRunInPlaceInsideNoGrad_IsSilent()
             => Verify.VerifyAnalyzerAsync(Code(@"

@@ -603,6 +603,61 @@ static class Program
     static void Run() => new Residual<Block>(new Block()).eval();
 }");
 
+        // A creation written with an alias, or a new() in a file that never names the class, is a creation of it too: the
+        // text tier once looked for the class's name only (found by ShortcutEquivalenceTests.IndirectCalls).
+        [Fact]
+        public Task EvalOnACreationWrittenWithAnAlias_Reports()
+            => Verify.VerifyAnalyzerAsync(
+                "using B = Block;\n" + Code(Child + @"
+static class Program
+{
+    static void Run()
+    {
+        var block = new B();
+        block.eval();
+    }
+}"),
+                Unregistered(0, "_fc", "Block", Never),
+                Unregistered(1, "_dropout", "Block", Never));
+
+        [Fact]
+        public Task EvalOnACreationWrittenWithAnEscapedName_Reports()
+            => Reports(@"
+static class Program
+{
+    static void Run()
+    {
+        var block = new Bl\u006fck();
+        block.eval();
+    }
+}");
+
+        [Fact]
+        public Task NewGivenToAMethodOfAnotherFileThatUsesItAsARoot_Reports()
+        {
+            var test = new Verify.Test
+            {
+                TestState =
+                {
+                    Sources =
+                    {
+                        Code(Child + @"
+static class Trainer
+{
+    public static void Prepare(Block block) => block.eval();
+}"),
+                        @"static class Program
+{
+    static void Run() => Trainer.Prepare(new());
+}",
+                    },
+                },
+            };
+            test.ExpectedDiagnostics.Add(Unregistered(0, "_fc", "Block", Never));
+            test.ExpectedDiagnostics.Add(Unregistered(1, "_dropout", "Block", Never));
+            return test.RunAsync();
+        }
+
         [Fact]
         public Task RequireRootUseOff_ReportsWithoutARootUse()
         {
