@@ -108,7 +108,7 @@ namespace TorchSharp.Analyzers.Rules
             foreach (var block in context.OperationBlocks)
             {
                 var span = block.Syntax.Span;
-                if (!names.Any(name => text.ContainsWord(name, span.Start, span.End)))
+                if (!names.Any(name => Flow.EscapedNames.ContainsWord(text, name, span.Start, span.End)))
                 {
                     continue;
                 }

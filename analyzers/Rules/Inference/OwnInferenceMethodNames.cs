@@ -62,7 +62,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
                 var text = Flow.SourceWords.Of(tree);
                 var span = reference.Span;
-                if (!text.ContainsWord(TorchNames.Call, span.Start, span.End) && !text.ContainsWord(TorchNames.Forward, span.Start, span.End))
+                if (!Flow.EscapedNames.ContainsWord(text, TorchNames.Call, span.Start, span.End) && !Flow.EscapedNames.ContainsWord(text, TorchNames.Forward, span.Start, span.End))
                 {
                     continue;
                 }
