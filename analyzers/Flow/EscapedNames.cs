@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,8 +17,6 @@ namespace TorchSharp.Analyzers.Flow
     /// </summary>
     internal sealed class EscapedNames
     {
-        private static readonly ConditionalWeakTable<SyntaxTree, EscapedNames> Cache = new ConditionalWeakTable<SyntaxTree, EscapedNames>();
-
         private static readonly EscapedNames None = new EscapedNames(new Dictionary<string, List<SyntaxToken>>(0));
 
         private readonly Dictionary<string, List<SyntaxToken>> _tokens;
@@ -29,11 +26,11 @@ namespace TorchSharp.Analyzers.Flow
         /// <summary>Whether the tree has no identifier written with an escape (then the text answers alone).</summary>
         public bool IsEmpty => _tokens.Count == 0;
 
-        /// <summary>The escaped identifiers of <paramref name="source"/>'s tree.</summary>
-        public static EscapedNames Of(SourceWords source)
-            => Cache.TryGetValue(source.Tree, out var known) ? known : Cache.GetValue(source.Tree, _ => Find(source));
+        /// <summary>The escaped identifiers of <paramref name="source"/>'s tree (found once, kept by <paramref name="source"/>).</summary>
+        public static EscapedNames Of(SourceWords source) => source.Escaped;
 
-        private static EscapedNames Find(SourceWords source)
+        /// <summary>Finds the escaped identifiers of <paramref name="source"/>'s tree; <see cref="SourceWords.Escaped"/> keeps them.</summary>
+        internal static EscapedNames Find(SourceWords source)
         {
             var text = source.Text;
             if (text.IndexOf("\\u", StringComparison.Ordinal) < 0 && text.IndexOf("\\U", StringComparison.Ordinal) < 0)
@@ -120,7 +117,7 @@ namespace TorchSharp.Analyzers.Flow
             var all = new List<SyntaxNode>(calls);
             foreach (var token in escaped)
             {
-                if (CallNamedBy(token) is { } call)
+                if (SourceWords.CallNamedBy(token) is { } call)
                 {
                     all.Add(call);
                 }
@@ -146,41 +143,6 @@ namespace TorchSharp.Analyzers.Flow
                 if (token.Parent is { } parent)
                 {
                     yield return parent;
-                }
-            }
-        }
-
-        /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null (as <see cref="SourceWords.CallsWritten"/> decides).</summary>
-        private static SyntaxNode? CallNamedBy(SyntaxToken token)
-        {
-            if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
-            {
-                return null;
-            }
-
-            ExpressionSyntax expression = name;
-            while (true)
-            {
-                switch (expression.Parent)
-                {
-                    case MemberAccessExpressionSyntax access when access.Name == expression:
-                        expression = access;
-                        continue;
-                    case MemberBindingExpressionSyntax binding when binding.Name == expression:
-                        expression = binding;
-                        continue;
-                    case QualifiedNameSyntax qualified when qualified.Right == expression:
-                        expression = qualified;
-                        continue;
-                    case AliasQualifiedNameSyntax alias when alias.Name == expression:
-                        expression = alias;
-                        continue;
-                    case InvocationExpressionSyntax invocation when invocation.Expression == expression:
-                        return invocation;
-                    case ObjectCreationExpressionSyntax creation when creation.Type == expression:
-                        return creation;
-                    default:
-                        return null;
                 }
             }
         }

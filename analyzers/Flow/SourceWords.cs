@@ -23,7 +23,13 @@ namespace TorchSharp.Analyzers.Flow
             Tree = tree;
             Text = text;
             _index = new System.Lazy<WordIndex>(() => WordIndex.Of(text), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            _escaped = new System.Lazy<EscapedNames>(() => EscapedNames.Find(this), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>The identifiers of this tree written with a Unicode escape, which the text search cannot see (<see cref="EscapedNames"/>).</summary>
+        internal EscapedNames Escaped => _escaped.Value;
+
+        private readonly System.Lazy<EscapedNames> _escaped;
 
         public SyntaxTree Tree { get; }
 
@@ -136,58 +142,8 @@ namespace TorchSharp.Analyzers.Flow
             return -1;
         }
 
-        /// <summary>
-        /// The references of this tree to a method named <paramref name="name"/> that do not call it — method groups handed
-        /// on as delegates (<c>batches.Select(Predict)</c>, <c>items.ForEach(this.Print)</c>) — each as its outermost name
-        /// expression. Found by a scan of the text (the word index holds only names followed by a call's characters): asked
-        /// only on the way to a report, for the few methods a rule is about to report.
-        /// </summary>
-        public ImmutableArray<SyntaxNode> MethodGroupsWritten(string name) => _methodGroups.GetOrAdd(name, FindMethodGroups);
-
-        private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _methodGroups = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>();
-
-        private ImmutableArray<SyntaxNode> FindMethodGroups(string name)
-        {
-            var found = ImmutableArray.CreateBuilder<SyntaxNode>();
-            SyntaxNode? root = null;
-            for (var at = Text.IndexOf(name, System.StringComparison.Ordinal); at >= 0; at = Text.IndexOf(name, at + name.Length, System.StringComparison.Ordinal))
-            {
-                var next = WordIndex.NextNonSpace(Text, at + name.Length);
-                if (next != ')' && next != ',')
-                {
-                    continue;
-                }
-
-                root ??= Tree.GetRoot();
-                var token = root.FindToken(at);
-                if (token.Span.Start == at && token.ValueText == name && MethodGroupNamedBy(token) is { } group)
-                {
-                    found.Add(group);
-                }
-            }
-
-            return found.ToImmutable();
-        }
-
-        // An argument that is a name, not a call of it: `Select(Predict)`, `Select(this.Predict)`, `Select(Scorer.Predict)`.
-        private static SyntaxNode? MethodGroupNamedBy(SyntaxToken token)
-        {
-            if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
-            {
-                return null;
-            }
-
-            ExpressionSyntax expression = name;
-            if (expression.Parent is MemberAccessExpressionSyntax access && access.Name == expression)
-            {
-                expression = access;
-            }
-
-            return expression.Parent is ArgumentSyntax ? expression : null;
-        }
-
         /// <summary>The invocation or object creation whose rightmost name is <paramref name="token"/>, or null.</summary>
-        private static SyntaxNode? CallNamedBy(SyntaxToken token)
+        internal static SyntaxNode? CallNamedBy(SyntaxToken token)
         {
             if (!(token.Parent is SimpleNameSyntax name) || name.Identifier != token)
             {

@@ -36,15 +36,7 @@ namespace TorchSharp.Analyzers.Options
 
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             var names = config.TryGetValue(EditorConfigOptions.Prefix + NamesKey, out var text) ? text : DefaultNames;
-            foreach (var prefix in Parse(names))
-            {
-                if (IsPrefixWord(name, prefix))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return NameMatchesAny(Parse(names), name);
         }
 
         /// <summary>

@@ -198,42 +198,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var groups = ImmutableArray.CreateBuilder<SyntaxNode>();
             foreach (var source in _texts.Value)
             {
-                var start = groups.Count;
-                var text = source.Text;
-                SyntaxNode? root = null;
-                for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
-                {
-                    if ((at > 0 && WordIndex.IsWordChar(text[at - 1])) || (at + name.Length < text.Length && WordIndex.IsWordChar(text[at + name.Length])))
-                    {
-                        continue;
-                    }
-
-                    // A comment, a string or a longer name holds the text but no token of it (@name ends where it does).
-                    root ??= source.Tree.GetRoot();
-                    var token = root.FindToken(at);
-                    if (token.Span.End == at + name.Length && token.ValueText == name
-                        && token.Parent is SimpleNameSyntax simple && simple.Identifier == token
-                        && BoundCallSites.MethodGroupExpression(simple) is { } group)
-                    {
-                        groups.Add(group);
-                    }
-                }
-
-                // A name written with an escape (Pr\u0065dict) is not in the text.
-                var unescaped = groups.Count;
-                foreach (var token in EscapedNames.Of(source).Named(name))
+                // Whole-word tokens of the name, escaped ones (Pr\u0065dict) included, in text order.
+                foreach (var token in EscapedNames.TokensIn(source, name, new Microsoft.CodeAnalysis.Text.TextSpan(0, source.Text.Length)))
                 {
                     if (token.Parent is SimpleNameSyntax simple && simple.Identifier == token && BoundCallSites.MethodGroupExpression(simple) is { } group)
                     {
                         groups.Add(group);
                     }
-                }
-
-                if (groups.Count > unescaped)
-                {
-                    var ordered = groups.Skip(start).OrderBy(BoundCallSites.NamePosition).ToList();
-                    groups.Count = start;
-                    groups.AddRange(ordered);
                 }
             }
 

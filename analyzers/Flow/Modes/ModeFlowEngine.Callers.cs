@@ -292,12 +292,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// The call sites of the compilation found by binding every tree (<see cref="BoundCallSites"/>), built once, on the
         /// first question, and only with <see cref="Exhaustive"/>.
         /// </summary>
-        private BoundCallSites BoundSites
-            => System.Threading.LazyInitializer.EnsureInitialized(ref _boundSites, ref _boundSitesBuilt, ref _boundSitesGate, () => BoundCallSites.Of(_compilation, ModelOf))!;
+        private BoundCallSites BoundSites => _boundSites.Value;
 
-        private BoundCallSites? _boundSites;
-        private bool _boundSitesBuilt;
-        private object? _boundSitesGate;
+        private readonly System.Lazy<BoundCallSites> _boundSites;
 
         // Every node Calls or MayCallUnbound could accept: the calls bound to the method or to a method a call of which may
         // run it (MayDispatchTo), the unbound calls naming it among their candidates, and those with no candidate written

@@ -38,6 +38,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
+            _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public TorchSymbols Symbols { get; }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Options;
@@ -14,9 +13,9 @@ namespace TorchSharp.Analyzers.Rules.Inference
     /// module on <c>this</c> (<c>call(x)</c>, <c>this.forward(x)</c>, <c>_blocks.call(x)</c>), read once per compilation from
     /// the declarations down: the members whose names could match the inference heuristic in some file (the compiler's
     /// declaration table, no body bound), of those the instance methods of module classes, and of those the ones whose
-    /// text calls <c>call</c> or <c>forward</c> on <c>this</c> or a member. The cheap no of TORCH001's check of a module's
-    /// own inference methods (most compilations have none, and then no block is walked for them); a call of such a name
-    /// still has to bind to a method that runs its own module (<see cref="InferenceEntryPoints.RunsItsOwnModule"/>).
+    /// text names <c>call</c> or <c>forward</c> and that run their own module (<see cref="InferenceEntryPoints.RunsItsOwnModule"/>,
+    /// read from the declaration, memoized). The cheap no of TORCH001's check of a module's own inference methods (most
+    /// compilations have none, and then no block is walked for them); a call of such a name still has to bind to one.
     /// </summary>
     internal static class OwnInferenceMethodNames
     {
@@ -39,7 +38,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 if (symbol is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary } method
                     && !names.Contains(method.Name)
                     && engine.Symbols.IsModule(method.ContainingType)
-                    && RunsAModuleOnThis(method, options))
+                    && RunsAModuleOnThis(method, compilation, options))
                 {
                     names.Add(method.Name);
                 }
@@ -48,47 +47,23 @@ namespace TorchSharp.Analyzers.Rules.Inference
             return names.ToImmutable();
         }
 
-        // A declaration named like inference in its own file whose text holds a call of call/forward in one of the shapes
-        // InferenceEntryPoints.RunsItsOwnModule accepts; the text is searched before any node of the body is visited.
-        private static bool RunsAModuleOnThis(IMethodSymbol method, AnalyzerOptions options)
+        // Named like inference in the file of a declaration whose text names call or forward (the cheap no before the
+        // declaration's syntax is read), and running its own module as the report requires.
+        private static bool RunsAModuleOnThis(IMethodSymbol method, Compilation compilation, AnalyzerOptions options)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                var tree = reference.SyntaxTree;
-                if (!InferenceMethodNames.NameMatches(options, tree, method.Name))
-                {
-                    continue;
-                }
-
-                var text = Flow.SourceWords.Of(tree);
+                var text = Flow.SourceWords.Of(reference.SyntaxTree);
                 var span = reference.Span;
-                if (!Flow.EscapedNames.ContainsWord(text, TorchNames.Call, span.Start, span.End) && !Flow.EscapedNames.ContainsWord(text, TorchNames.Forward, span.Start, span.End))
+                if (InferenceMethodNames.NameMatches(options, reference.SyntaxTree, method.Name)
+                    && (Flow.EscapedNames.ContainsWord(text, TorchNames.Call, span.Start, span.End) || Flow.EscapedNames.ContainsWord(text, TorchNames.Forward, span.Start, span.End)))
                 {
-                    continue;
-                }
-
-                foreach (var node in reference.GetSyntax().DescendantNodes())
-                {
-                    if (node is InvocationExpressionSyntax invocation && Flow.InvokedNames.Of(invocation) is TorchNames.Call or TorchNames.Forward
-                        && IsOnThisSyntactically(invocation.Expression))
-                    {
-                        return true;
-                    }
+                    return InferenceEntryPoints.RunsItsOwnModule(method.OriginalDefinition, compilation);
                 }
             }
 
             return false;
         }
-
-        // The shapes InferenceEntryPoints.RunsItsOwnModule accepts, before any binding.
-        private static bool IsOnThisSyntactically(ExpressionSyntax callee) => callee switch
-        {
-            IdentifierNameSyntax _ => true,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } => true,
-            MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax _ } => true,
-            MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax _ } } => true,
-            _ => false,
-        };
 
         private sealed class Box
         {
