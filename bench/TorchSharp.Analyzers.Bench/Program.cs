@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 using TorchSharp.Analyzers.Bench.Benchmarks;
 using TorchSharp.Analyzers.Bench.Corpus;
 using TorchSharp.Analyzers.Bench.Harness;
+using TorchSharp.Analyzers.Bench.Measurement;
 
 namespace TorchSharp.Analyzers.Bench
 {
@@ -37,9 +38,9 @@ namespace TorchSharp.Analyzers.Bench
   --findings <file>        no timing: run our analyzers (or --analyzers <dll>) over each --path folder, compiled as for
                            the report, and write to <file> per folder its compiler errors, the count per rule and every
                            diagnostic (rule, file:line:column, message, source line); implies --only-path
-  --implicit-usings        with --findings: add the SDK's implicit global usings (and plain <Using Include> items) to a
-                           folder whose project file enables ImplicitUsings, as its real build does
-  --reference <dll>        with --findings: one more metadata reference for every folder (repeatable; e.g. TorchVision.dll)
+  --implicit-usings        with --path: add the SDK's implicit global usings (and <Using Include> items) to a folder whose
+                           project file enables ImplicitUsings, as its real build does (timing, --loop and --findings alike)
+  --reference <dll>        with --path: one more metadata reference for every folder (repeatable; e.g. TorchVision.dll)
   --write-corpus <dir>     write a generated project (TorchSharp + our analyzers) to <dir>, for a real build with
                            dotnet build -p:ReportAnalyzer=true -bl; --files <n> sets its size (default 200)
 ";
@@ -138,6 +139,7 @@ namespace TorchSharp.Analyzers.Bench
                 }
             }
 
+            options.Project = new FolderProject(implicitUsings, references);
             if (corpusDirectory != null)
             {
                 CorpusWriter.Write(corpusDirectory, corpusFiles);
@@ -146,7 +148,7 @@ namespace TorchSharp.Analyzers.Bench
 
             if (findings != null)
             {
-                return Findings.Run(options, findings, implicitUsings, references);
+                return Findings.Run(options, findings);
             }
 
             if (loop != null)

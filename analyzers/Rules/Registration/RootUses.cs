@@ -69,9 +69,17 @@ namespace TorchSharp.Analyzers.Rules.Registration
             _compilation = compilation;
             _exhaustive = exhaustive;
             _aliases = new Lazy<TypeAliases>(() => TypeAliases.Of(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+            _registerModuleIsDeclaredHere = new Lazy<bool>(() => compilation.ContainsSymbolsWithName(TorchNames.RegisterModule, SymbolFilter.Member), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         private readonly Lazy<TypeAliases> _aliases;
+
+        // A method of this compilation named register_module could do anything with its argument: then RootUses binds
+        // the creations handed to it (RootCreationShapes). Asked of the declaration table, which binds nothing.
+        private readonly Lazy<bool> _registerModuleIsDeclaredHere;
+
+        private bool IsModuleClass(Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
+            => model.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol type && _analysis.Symbols.IsModule(type);
 
         /// <summary>The root use of an object of <paramref name="type"/> (the member call), or null when none is proven.</summary>
         public SyntaxNode? Of(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -88,7 +96,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
                 SemanticModel? model = null;
                 foreach (var creation in creations)
                 {
-                    if (!(creation is BaseObjectCreationExpressionSyntax))
+                    if (!(creation is BaseObjectCreationExpressionSyntax written))
                     {
                         continue;
                     }
@@ -97,6 +105,11 @@ namespace TorchSharp.Analyzers.Rules.Registration
                     if (model is null)
                     {
                         break;
+                    }
+
+                    if (!_exhaustive && !RootCreationShapes.MayLeadToRoot(written, RootMembers.Contains, declaration => IsModuleClass(declaration, model, cancellationToken), _registerModuleIsDeclaredHere.Value))
+                    {
+                        continue;
                     }
 
                     if (model.GetTypeInfo(creation, cancellationToken).Type is INamedTypeSymbol created
@@ -461,7 +474,7 @@ namespace TorchSharp.Analyzers.Rules.Registration
         }
 
         /// <summary>The expression around <paramref name="node"/> that carries its value: parentheses, casts, <c>!</c>, <c>as</c>.</summary>
-        private static ExpressionSyntax Outer(ExpressionSyntax node)
+        internal static ExpressionSyntax Outer(ExpressionSyntax node)
         {
             while (true)
             {

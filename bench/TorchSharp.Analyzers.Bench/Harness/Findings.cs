@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -22,13 +21,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
     /// </summary>
     internal static class Findings
     {
-        /// <summary>The global usings that the .NET SDK generates for a project with <c>ImplicitUsings</c> enabled.</summary>
-        private static readonly string[] SdkImplicitUsings =
-        {
-            "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
-        };
-
-        public static int Run(HarnessOptions options, string outputPath, bool implicitUsings, IReadOnlyList<string> references)
+        public static int Run(HarnessOptions options, string outputPath)
         {
             if (options.Paths.Count == 0)
             {
@@ -38,14 +31,14 @@ namespace TorchSharp.Analyzers.Bench.Harness
             var analyzers = AnalyzerSets.Ours(options.AnalyzersPath);
             var text = new StringBuilder();
             text.Append("# analyzers: ").AppendLine(AnalyzerSets.OursLocation(analyzers));
-            foreach (var reference in references)
+            foreach (var reference in options.Project.References)
             {
                 text.Append("# extra reference: ").AppendLine(Path.GetFileName(reference));
             }
 
             foreach (var path in options.Paths)
             {
-                Write(text, path, analyzers, implicitUsings, references);
+                Write(text, path, analyzers, options.Project);
                 Console.Error.WriteLine("findings: " + path + " done");
             }
 
@@ -53,18 +46,12 @@ namespace TorchSharp.Analyzers.Bench.Harness
             return 0;
         }
 
-        private static void Write(StringBuilder text, string path, ImmutableArray<DiagnosticAnalyzer> analyzers, bool implicitUsings, IReadOnlyList<string> references)
+        private static void Write(StringBuilder text, string path, ImmutableArray<DiagnosticAnalyzer> analyzers, FolderProject project)
         {
             var root = Path.GetFullPath(path);
-            var corpus = CorpusSpec.Folder(root);
+            var corpus = CorpusSpec.Folder(root, project);
             var compilation = corpus.NewCompilation();
-            compilation = compilation.AddReferences(references.Select(r => MetadataReference.CreateFromFile(Path.GetFullPath(r))));
-            var usings = implicitUsings ? GlobalUsings(root) : Array.Empty<string>();
-            if (usings.Length > 0)
-            {
-                var source = string.Concat(usings.Select(u => "global using " + u + ";\n"));
-                compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, (CSharpParseOptions)corpus.Trees[0].Options, Path.Combine(root, "(implicit usings).cs")));
-            }
+            var usings = project.GlobalUsingsOf(root);
 
             var errorList = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             var errors = errorList.Count;
@@ -120,27 +107,6 @@ namespace TorchSharp.Analyzers.Bench.Harness
                     .Append(" | ").Append(diagnostic.GetMessage(CultureInfo.InvariantCulture))
                     .Append(" | ").AppendLine(line);
             }
-        }
-   
-        /// <summary>
-        /// With <c>--implicit-usings</c>: when a project file under the folder enables <c>ImplicitUsings</c>, the SDK's
-        /// implicit global usings, plus the <c>&lt;Using Include="…" /&gt;</c> items of any project file there (static ones too).
-        /// </summary>
-        private static bool IsStatic(string attributesAndBody)
-            => Regex.IsMatch(attributesAndBody, @"Static\s*=\s*""true""|<Static>\s*true\s*</Static>", RegexOptions.IgnoreCase);
-
-        private static string[] GlobalUsings(string root)
-        {
-            var projects = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
-            if (!projects.Any(p => Regex.IsMatch(p, @"<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>", RegexOptions.IgnoreCase)))
-            {
-                return Array.Empty<string>();
-            }
-
-            // `<Using Include="A.B" />`, and the static form, written `Static="true"` or with a `<Static>true</Static>` child.
-            var items = projects.SelectMany(p => Regex.Matches(p, @"<Using\s+Include=""([\w.]+)""([^>]*?)(/>|>(.*?)</Using>)", RegexOptions.Singleline)
-                .Select(m => IsStatic(m.Groups[2].Value + m.Groups[4].Value) ? "static global::" + m.Groups[1].Value : "global::" + m.Groups[1].Value));
-            return SdkImplicitUsings.Select(u => "global::" + u).Concat(items).Distinct(StringComparer.Ordinal).ToArray();
         }
     }
 }

@@ -19,7 +19,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
                 corpora.AddRange(options.EffectiveSizes.Select(size => CorpusSpec.Generated(size, withTorchSharp: true)));
             }
 
-            corpora.AddRange(options.Paths.Select(CorpusSpec.Folder));
+            corpora.AddRange(options.Paths.Select(path => CorpusSpec.Folder(path, options.Project)));
             var iterations = options.Iterations > 0 ? options.Iterations : 3;
             ImmutableArray<DiagnosticAnalyzer> analyzers = phase switch
             {
@@ -55,6 +55,8 @@ namespace TorchSharp.Analyzers.Bench.Harness
                             profiler.TotalCpu.TotalMilliseconds,
                             run.Wall.TotalMilliseconds,
                             string.Join(", ", run.PerAnalyzer.Select(p => p.Analyzer + " " + p.Time.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)))));
+                        Console.WriteLine("  CPU by analyzer: " + string.Join(", ", profiler.ByAnalyzer.Select(p => p.Analyzer + " " + p.Cpu.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture))));
+                        Console.WriteLine("  slowest: " + string.Join(", ", profiler.Slowest(5).Select(s => s.Symbol.ToDisplayString() + " " + s.Cpu.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture))));
                     }
                 }
             }

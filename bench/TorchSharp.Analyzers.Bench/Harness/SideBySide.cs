@@ -21,6 +21,9 @@ namespace TorchSharp.Analyzers.Bench.Harness
 
         public List<string> Paths { get; } = new List<string>();
 
+        /// <summary>How the <see cref="Paths"/> folders are compiled (implicit usings, extra references).</summary>
+        public FolderProject Project { get; set; } = FolderProject.Plain;
+
         /// <summary>Another build of TorchSharp.Analyzers.dll to measure instead of the referenced one.</summary>
         public string? AnalyzersPath { get; set; }
 
@@ -213,7 +216,7 @@ namespace TorchSharp.Analyzers.Bench.Harness
 
             foreach (var path in _options.Paths)
             {
-                var corpus = CorpusSpec.Folder(path);
+                var corpus = CorpusSpec.Folder(path, _options.Project);
                 Results.Add(Measure(corpus, _options.IterationsFor(corpus.Lines), forceReference: false));
             }
 

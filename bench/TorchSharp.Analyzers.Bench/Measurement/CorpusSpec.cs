@@ -12,6 +12,8 @@ namespace TorchSharp.Analyzers.Bench.Measurement
     /// <summary>The parsed sources of one measured compilation; every phase compiles them afresh.</summary>
     internal sealed class CorpusSpec
     {
+        private const string FolderPrefix = "folder ";
+
         private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
 
         /// <summary>
@@ -24,18 +26,22 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 concurrentBuild: false)
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { [AnalyzerSets.ReferenceId] = ReportDiagnostic.Warn });
 
-        private CorpusSpec(string name, bool hasTorchSharp, ImmutableArray<SyntaxTree> trees, int files, int lines)
+        private CorpusSpec(string name, bool hasTorchSharp, ImmutableArray<SyntaxTree> trees, int files, int lines, ImmutableArray<MetadataReference> extraReferences = default)
         {
             Name = name;
             HasTorchSharp = hasTorchSharp;
             Trees = trees;
             Files = files;
             Lines = lines;
+            ExtraReferences = extraReferences.IsDefault ? ImmutableArray<MetadataReference>.Empty : extraReferences;
         }
 
         public string Name { get; }
 
         public bool HasTorchSharp { get; }
+
+        /// <summary>Whether these are the sources of a folder (<c>--path</c>), not a generated corpus.</summary>
+        public bool IsFolder => Name.StartsWith(FolderPrefix, StringComparison.Ordinal);
 
         public ImmutableArray<SyntaxTree> Trees { get; }
 
@@ -44,6 +50,9 @@ namespace TorchSharp.Analyzers.Bench.Measurement
 
         /// <summary>Lines of the measured source files.</summary>
         public int Lines { get; }
+
+        /// <summary>References a folder's own build has besides .NET and TorchSharp (<see cref="FolderProject.References"/>).</summary>
+        public ImmutableArray<MetadataReference> ExtraReferences { get; }
 
         /// <summary>Generated TorchSharp code, or the same code against the <c>Fake</c> stand-in when <paramref name="withTorchSharp"/> is false.</summary>
         public static CorpusSpec Generated(int files, bool withTorchSharp)
@@ -59,8 +68,11 @@ namespace TorchSharp.Analyzers.Bench.Measurement
         public static CorpusSpec LargeMethod(int lines)
             => FromGenerated("one " + lines + "-line method", ProjectGenerator.LargeMethod(lines, "TorchSharp"), withTorchSharp: true);
 
-        /// <summary>Every *.cs file under <paramref name="directory"/> (bin and obj skipped), compiled against TorchSharp.</summary>
-        public static CorpusSpec Folder(string directory)
+        /// <summary>
+        /// Every *.cs file under <paramref name="directory"/> (bin and obj skipped), compiled against TorchSharp, with the
+        /// implicit global usings and extra references of <paramref name="project"/> (one more tree, not counted in the lines).
+        /// </summary>
+        public static CorpusSpec Folder(string directory, FolderProject project)
         {
             var root = Path.GetFullPath(directory);
             if (!Directory.Exists(root))
@@ -73,9 +85,17 @@ namespace TorchSharp.Analyzers.Bench.Measurement
                 .Where(p => !p.Contains(separator + "obj" + separator, StringComparison.Ordinal) && !p.Contains(separator + "bin" + separator, StringComparison.Ordinal))
                 .OrderBy(p => p, StringComparer.Ordinal)
                 .ToList();
-            var trees = paths.Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, p)).ToImmutableArray();
+            var trees = paths.Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, p)).ToList();
             var lines = trees.Sum(t => t.GetText().Lines.Count);
-            return new CorpusSpec("folder " + Path.GetFileName(root.TrimEnd(separator)), hasTorchSharp: true, trees, paths.Count, lines);
+            var usings = project.GlobalUsingsOf(root);
+            if (usings.Length > 0)
+            {
+                var source = string.Concat(usings.Select(u => "global using " + u + ";\n"));
+                trees.Add(CSharpSyntaxTree.ParseText(source, ParseOptions, Path.Combine(root, "(implicit usings).cs")));
+            }
+
+            var references = project.References.Select(r => (MetadataReference)MetadataReference.CreateFromFile(Path.GetFullPath(r))).ToImmutableArray();
+            return new CorpusSpec(FolderPrefix + Path.GetFileName(root.TrimEnd(separator)), hasTorchSharp: true, trees.ToImmutableArray(), paths.Count, lines, references);
         }
 
         /// <summary>
@@ -86,7 +106,7 @@ namespace TorchSharp.Analyzers.Bench.Measurement
             => CSharpCompilation.Create(
                 "Bench.Project",
                 Trees.Select(tree => CSharpSyntaxTree.ParseText(tree.GetText(), (CSharpParseOptions)tree.Options, tree.FilePath)),
-                References.For(HasTorchSharp),
+                References.For(HasTorchSharp).AddRange(ExtraReferences),
                 Options);
 
         private static CorpusSpec FromGenerated(string name, ImmutableArray<GeneratedFile> generated, bool withTorchSharp)

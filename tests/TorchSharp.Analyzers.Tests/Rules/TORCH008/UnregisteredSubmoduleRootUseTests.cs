@@ -256,6 +256,69 @@ static class Program
     static Tensor Run(Tensor x) => new Net().call(x);
 }");
 
+        // A module's own method whose local is assigned apart from its declaration: still a local, still a root.
+        [Fact]
+        public Task LocalAssignedLaterInAModuleMethod_Reports()
+            => Reports(@"
+class Trainer : nn.Module<Tensor, Tensor>
+{
+    private Block block = null!;
+
+    public Trainer() : base(nameof(Trainer)) { }
+
+    public override Tensor forward(Tensor x) => x;
+
+    public Tensor Evaluate(Tensor x)
+    {
+        Block block;
+        block = new Block();
+        block.eval();
+        return block.call(x);
+    }
+}");
+
+        // The same lines outside a module: the assigned name is a private field of a class that is not a module.
+        [Fact]
+        public Task FieldOfANonModuleAssignedThenEvaluated_Reports()
+            => Reports(@"
+class Host
+{
+    private Block block = null!;
+
+    public Tensor Evaluate(Tensor x)
+    {
+        block = new Block();
+        block.eval();
+        return block.call(x);
+    }
+}");
+
+        // In a module's constructor, this.child = new Block() and child = new Block() store a child of the module: not
+        // a root (the shapes RootUses answers without binding the constructor).
+        [Fact]
+        public Task ChildAssignedToAModuleFieldInItsConstructor_Silent()
+            => Silent(@"
+class Net : nn.Module<Tensor, Tensor>
+{
+    private readonly Block first;
+    private readonly Block second;
+
+    public Net() : base(nameof(Net))
+    {
+        this.first = new Block();
+        second = new Block();
+        register_module(""third"", new Block());
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => second.call(first.call(x));
+}
+
+static class Program
+{
+    static void Run() => new Net().eval();
+}");
+
         // ---- holders that never register ------------------------------------------------------------------------------
 
         [Fact]
