@@ -53,6 +53,11 @@ namespace TorchSharp.Analyzers.Rules
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.DirectForward);
 
+        // Every finding is the forward call or method reference of an operation the driver handed over, which it does not
+        // do in generated code; the per-file generated-code walk on reporting would only repeat that. TORCH010 reports at
+        // every direct forward call (silently without hooks), which in ported model code is in most files.
+        private protected override GeneratedCodeAnalysisFlags GeneratedCodeAnalysis => GeneratedCodeAnalysisFlags.ReportDiagnostics;
+
         private protected override void Register(CompilationStartAnalysisContext context)
         {
             // exhaustive_flow switches the text gate off: every member's invocations are judged.
