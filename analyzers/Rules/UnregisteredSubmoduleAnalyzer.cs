@@ -125,8 +125,11 @@ namespace TorchSharp.Analyzers.Rules
                 foreach (var construction in constructions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    // Cheapest first: most module fields are registered (no finding), and the questions after that one
+                    // read other classes (what a field typed as a base class holds, where objects of the class go).
                     if (analysis.ResultFor(construction, cancellationToken) is { } result
                         && SubmoduleFindings.For(field.OriginalDefinition, result, location!.SourceTree!) is { } finding
+                        && !HoldsOnlyStatelessLayers(options, analysis, field, location!.SourceTree!)
                         && (!finding.RootDependent || !rootUseRequired || analysis.SelfRegistrationNeeded(construction, cancellationToken) != null))
                     {
                         Report(report, field, location, finding);
@@ -135,6 +138,15 @@ namespace TorchSharp.Analyzers.Rules
                 }
             }
         }
+
+        /// <summary>
+        /// A field typed as a general module (<c>nn.Module&lt;Tensor, Tensor&gt;</c>) whose class stores only stateless
+        /// layers in it (a factory of activations): unregistered, it changes nothing — unless stateless layers are reported.
+        /// </summary>
+        private static bool HoldsOnlyStatelessLayers(AnalyzerOptions options, RegistrationAnalysis analysis, IFieldSymbol field, SyntaxTree tree)
+            => !EditorConfigOptions.GetBool(options, tree, ReportStatelessLayersOption, defaultValue: false)
+               && SubmoduleFieldKinds.Classify(analysis.Symbols, field.Type, out _) == SubmoduleFieldKind.Module
+               && ModeFlowEngine.For(analysis.Symbols.Compilation, analysis.Symbols, options).Composition.HoldsOnlyStatelessLayers(field);
 
         private static bool IsCandidate(AnalyzerOptions options, RegistrationAnalysis analysis, IFieldSymbol field, SyntaxTree tree)
         {
@@ -145,12 +157,11 @@ namespace TorchSharp.Analyzers.Rules
                 return false;
             }
 
-            // Stateless by its type (nn.ReLU), or by every value its class stores in it (a factory of activations typed
-            // nn.Module<Tensor, Tensor>): unregistered, it changes nothing.
+            // Stateless by its type (nn.ReLU): unregistered, it changes nothing. (Stateless by every value its class stores
+            // in it is asked last, of the fields with a finding: HoldsOnlyStatelessLayers.)
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             if (!EditorConfigOptions.GetBool(options, tree, ReportStatelessLayersOption, defaultValue: false)
-                && (SubmoduleFieldKinds.IsStateless(symbols, element)
-                    || (kind == SubmoduleFieldKind.Module && ModeFlowEngine.For(symbols.Compilation, symbols, options).Composition.HoldsOnlyStatelessLayers(field))))
+                && SubmoduleFieldKinds.IsStateless(symbols, element))
             {
                 return false;
             }
