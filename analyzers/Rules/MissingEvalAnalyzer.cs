@@ -29,16 +29,16 @@ namespace TorchSharp.Analyzers.Rules
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
         {
             // An inference region needs grad switched off in this member or by a caller, or an inference method (or local
-            // function) by name; a body whose every module has no mode-dependent layer (by its class's composition, which
-            // every creation that can flow there shares), or whose every pass follows an eval() of its module with nothing
-            // in between, needs no flow.
+            // function) by name;
+            // a body whose every pass follows an eval() of its module, with nothing in between, needs no flow. (Asking the
+            // composition of every pass's module first was measured slower on real code: it binds other classes'
+            // constructors that the flow's answer would not have needed; docs/performance.md, "Real code".)
             var owner = context.OwningSymbol;
             foreach (var site in ForwardPassContext.Of(
                 context,
                 engine,
                 facts => (facts.MaySwitchGrad || ForwardPassContext.IsInferenceMethod(context) || engine.MayRunWithGradOff(owner)
                           || !facts.EveryOwnPass(pass => !LocalFunctionEntryPoint.IsWrittenInOne(context, pass.Syntax)))
-                         && !facts.EveryOwnPass(pass => engine.Composition.Of(pass.Instance?.Type) == ModuleComposition.ModeIndependent)
                          && !facts.EveryOwnPass(engine.NeverTrainingAt)))
             {
                 // Cheapest first: a quick look at the local mode, then the composition, then questions about other methods.
