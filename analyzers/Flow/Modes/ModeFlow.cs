@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow.Modes.Domains;
 using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Flow.Modes
@@ -23,12 +24,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly bool _isNestedFunction;
         private readonly LambdaEntry? _lambdaEntry;
 
-        // Value ids are allocated per site, so that every iteration of the fixpoint names a value the same way.
-        private readonly Dictionary<SyntaxNode, int> _siteIds = new Dictionary<SyntaxNode, int>();
-        private readonly Dictionary<Storage, int> _entryIds = new Dictionary<Storage, int>();
-        private readonly Dictionary<int, Storage> _entryStorages = new Dictionary<int, Storage>();
-        private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
-        private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
+        // How this flow names module values; shared by both runs of a steering flag, so that both name values alike.
+        private readonly ModuleValueIds _ids;
 
         // Where the body freezes or unfreezes parameters, found once per graph before the flows run (read-only after).
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, Dictionary<SyntaxNode, FreezeSite>> FreezeSitesCache
@@ -49,6 +46,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             : base(graph, ModeState.Comparer)
         {
             _lambdaEntry = lambdaEntry;
+            _ids = new ModuleValueIds(isNestedFunction, lambdaEntry);
             _symbols = symbols;
             _summaries = summaries;
             _depth = depth;
@@ -107,7 +105,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var entryValues = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-            foreach (var pair in flow._entryIds)
+            foreach (var pair in flow._ids.EntryIds)
             {
                 if (pair.Key.Symbol != null)
                 {
@@ -123,7 +121,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 entryValues,
                 flow._optimizerCreations.ToImmutableArray(),
                 flow._unfreezes.ToImmutableArray(),
-                flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
+                flow._ids.EntryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
                 flow._awaits.ToImmutableArray(),
                 flow._lambdaCreations.ToImmutableDictionary(),
                 _lambdaEntry);
@@ -135,10 +133,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var modes = ImmutableDictionary.CreateBuilder<ISymbol, ModeFact>(SymbolEqualityComparer.Default);
             foreach (var symbol in symbols)
             {
-                var id = ValueIn(state, Storage.Of(symbol));
+                var id = _ids.ValueIn(state.Modules, Storage.Of(symbol));
                 if (id != NoValue)
                 {
-                    modes[symbol] = ModeIn(state, id);
+                    modes[symbol] = _ids.ModeIn(state.Modules, id);
                 }
             }
 
@@ -156,221 +154,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                ?? (_assumed is { } flag && invocation.Arguments.Length == 1 ? flag.ValueOf(invocation.Arguments[0].Value) : null);
 
         /// <summary>"No value": the storage holds nothing the flow tracks.</summary>
-        public const int NoValue = 0;
+        public const int NoValue = ModuleValueIds.NoValue;
 
-        protected override ModeState Join(ModeState left, ModeState right)
-        {
-            // Most merges meet equal states (branches that touch no module): the join of equals is either.
-            if (ModeState.Comparer.Equals(left, right))
-            {
-                return left;
-            }
-
-            var values = left.Values.ToBuilder();
-            var modes = left.Modes.ToBuilder();
-            foreach (var pair in right.Modes)
-            {
-                modes[pair.Key] = modes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
-            }
-
-            // An entry value that one path never touched still has its entry mode on that path.
-            JoinEntryModesOnlyIn(left.Modes, right.Modes, modes, left, right);
-            JoinEntryModesOnlyIn(right.Modes, left.Modes, modes, left, right);
-
-            // Without LINQ: a join runs at every merge of every fixpoint iteration.
-            var storages = new List<Storage>(left.Values.Count + right.Values.Count);
-            foreach (var pair in left.Values)
-            {
-                storages.Add(pair.Key);
-            }
-
-            foreach (var pair in right.Values)
-            {
-                if (!left.Values.ContainsKey(pair.Key))
-                {
-                    storages.Add(pair.Key);
-                }
-            }
-
-            foreach (var storage in storages)
-            {
-                var leftId = ValueIn(left, storage);
-                var rightId = ValueIn(right, storage);
-                if (leftId == rightId)
-                {
-                    if (leftId != NoValue)
-                    {
-                        values[storage] = leftId;
-                    }
-
-                    continue;
-                }
-
-                // Different values on the two paths: the storage now holds a merged value whose mode is the join.
-                var merged = MergeIdOf(storage);
-                var mode = ModeIn(left, leftId).Join(ModeIn(right, rightId));
-                if (modes.TryGetValue(merged, out var existing))
-                {
-                    mode = mode.Join(existing);
-                }
-
-                values[storage] = merged;
-                modes[merged] = mode;
-                AddEntryMode(modes, left, storage, leftId);
-                AddEntryMode(modes, right, storage, rightId);
-            }
-
-            var scopes = left.Scopes.ToBuilder();
-            foreach (var pair in right.Scopes)
-            {
-                scopes[pair.Key] = scopes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
-            }
-
-            var freezes = left.Freezes.ToBuilder();
-            foreach (var pair in right.Freezes)
-            {
-                freezes[pair.Key] = FreezeIn(left, pair.Key).Join(pair.Value);
-            }
-
-            foreach (var pair in left.Freezes)
-            {
-                if (!right.Freezes.ContainsKey(pair.Key))
-                {
-                    freezes[pair.Key] = pair.Value.Join(FreezeIn(right, pair.Key));
-                }
-            }
-
-            foreach (var storage in storages)
-            {
-                // A merged value's parameters may be frozen as either value's were.
-                if (values.TryGetValue(storage, out var held) && IsMergeId(held))
-                {
-                    var merged = FreezeIn(left, ValueIn(left, storage)).Join(FreezeIn(right, ValueIn(right, storage)));
-                    freezes[held] = freezes.TryGetValue(held, out var existing) ? existing.Join(merged) : merged;
-                }
-            }
-
-            var optimizers = left.Optimizers.ToBuilder();
-            foreach (var pair in right.Optimizers)
-            {
-                optimizers[pair.Key] = pair.Value;
-            }
-
-            return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable(), freezes.ToImmutable(), optimizers.ToImmutable());
-        }
-
-        private void JoinEntryModesOnlyIn(
-            ImmutableDictionary<int, ModeFact> some,
-            ImmutableDictionary<int, ModeFact> other,
-            ImmutableDictionary<int, ModeFact>.Builder modes,
-            ModeState left,
-            ModeState right)
-        {
-            foreach (var pair in some)
-            {
-                if (IsEntryId(pair.Key) && !other.ContainsKey(pair.Key))
-                {
-                    modes[pair.Key] = ModeIn(left, pair.Key).Join(ModeIn(right, pair.Key));
-                }
-            }
-        }
-
-        private void AddEntryMode(ImmutableDictionary<int, ModeFact>.Builder modes, ModeState state, Storage storage, int id)
-        {
-            if (id != NoValue && !modes.ContainsKey(id))
-            {
-                modes[id] = ModeIn(state, id);
-            }
-        }
-
-        /// <summary>The value a storage holds in <paramref name="state"/>: its entry value when untouched and it has one.</summary>
-        private int ValueIn(ModeState state, Storage storage)
-        {
-            if (state.Values.TryGetValue(storage, out var id))
-            {
-                return id;
-            }
-
-            return storage.HasEntryValue || (_lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.ContainsKey(storage.Symbol))
-                ? EntryIdOf(storage)
-                : NoValue;
-        }
-
-        private ModeFact ModeIn(ModeState state, int id)
-        {
-            if (state.Modes.TryGetValue(id, out var mode))
-            {
-                return mode;
-            }
-
-            return _entryStorages.TryGetValue(id, out var storage) ? EntryMode(storage) : ModeFact.Unknown;
-        }
-
-        private ModeFact EntryMode(Storage storage)
-        {
-            // In a lambda or local function, parameters and captured values come from code the flow cannot follow, unless
-            // the code around a lambda tells the modes of the modules it captures (LambdaEntries).
-            if (_isNestedFunction)
-            {
-                return _lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.TryGetValue(storage.Symbol, out var captured)
-                    ? captured
-                    : ModeFact.Unknown;
-            }
-
-            // `this` is the module whose own methods run: its mode is its caller's business
-            // (docs/architecture.md, "Analysis semantics").
-            return storage.IsThis ? ModeFact.Unknown : ModeFact.Entry(storage.Symbol!);
-        }
-
-        /// <summary>Entry values have even negative ids, merged values odd negative ones, created values positive ones.</summary>
-        private static bool IsEntryId(int id) => id < 0 && id % 2 == 0;
-
-        private static bool IsMergeId(int id) => id < 0 && id % 2 != 0;
-
-        /// <summary>The freeze state of a value: unknown on entry (or unseen), all trainable when created here.</summary>
-        private FreezeFact FreezeIn(ModeState state, int id)
-        {
-            if (state.Freezes.TryGetValue(id, out var fact))
-            {
-                return fact;
-            }
-
-            return _creations.ContainsKey(id) ? FreezeFact.Trainable : FreezeFact.Unknown;
-        }
-
-        private int EntryIdOf(Storage storage)
-        {
-            if (!_entryIds.TryGetValue(storage, out var id))
-            {
-                id = -(_entryIds.Count + 1) * 2;
-                _entryIds[storage] = id;
-                _entryStorages[id] = storage;
-            }
-
-            return id;
-        }
-
-        private int MergeIdOf(Storage storage)
-        {
-            if (!_mergeIds.TryGetValue(storage, out var id))
-            {
-                id = -(_mergeIds.Count + 1) * 2 - 1;
-                _mergeIds[storage] = id;
-            }
-
-            return id;
-        }
-
-        private int SiteIdOf(SyntaxNode site)
-        {
-            if (!_siteIds.TryGetValue(site, out var id))
-            {
-                id = _siteIds.Count + 1;
-                _siteIds[site] = id;
-            }
-
-            return id;
-        }
+        protected override ModeState Join(ModeState left, ModeState right) => ModeState.Join(left, right, _ids);
 
         protected override ModeState Transfer(IOperation operation, ModeState state)
         {
@@ -392,24 +178,24 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             // On the edge where a module reference is null (model?.eval(), if (model != null)), there is no module whose
             // mode could matter: its value has no mode there, the identity of the join.
-            foreach (var held in state.Values)
+            foreach (var held in state.Modules.Values)
             {
                 if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(held.Key)) == true)
                 {
-                    return state.With(modes: state.Modes.SetItem(held.Value, ModeFact.Absent));
+                    return state.With(modules: state.Modules.WithMode(held.Value, ModeFact.Absent));
                 }
             }
 
-            if (state.Scopes.IsEmpty)
+            if (state.Grad.Scopes.IsEmpty)
             {
                 return state;
             }
 
-            foreach (var scope in state.Scopes)
+            foreach (var scope in state.Grad.Scopes)
             {
                 if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(scope.Key)) == true)
                 {
-                    return state.With(grad: scope.Value, scopes: state.Scopes.Remove(scope.Key));
+                    return state.With(grad: state.Grad.Disposed(scope.Key, scope.Value));
                 }
             }
 
@@ -476,7 +262,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         break;
                     case IAwaitOperation awaited:
                         // The method may suspend here, after its operand ran, with these scopes open (TORCH009).
-                        _flow._awaits?.Add(new AwaitPoint(awaited, State.Grad, State.Scopes));
+                        _flow._awaits?.Add(new AwaitPoint(awaited, State.Grad.Current, State.Grad.Scopes));
                         break;
                 }
             }
@@ -490,10 +276,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 if (StorageOf(operation) is Storage storage && operation.Type != null && Symbols.IsModule(operation.Type))
                 {
-                    id = _flow.ValueIn(State, storage);
-                    if (id != NoValue && !State.Modes.ContainsKey(id))
+                    id = _flow._ids.ValueIn(State.Modules, storage);
+                    if (id != NoValue && !State.Modules.Modes.ContainsKey(id))
                     {
-                        State = State.With(modes: State.Modes.SetItem(id, _flow.ModeIn(State, id)));
+                        State = State.With(modules: State.Modules.WithMode(id, _flow._ids.ModeIn(State.Modules, id)));
                     }
 
                     return id != NoValue;
@@ -518,7 +304,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 if (_pendingOptimizer is { } pending && value.SkipConversions() == pending.Creation)
                 {
                     var name = storage.Symbol?.Name ?? pending.Fact.Name;
-                    State = State.With(optimizers: State.Optimizers.SetItem(storage, new OptimizerFact(pending.Fact.ModuleValue, pending.Fact.Materialized, pending.Fact.Creation, name)));
+                    State = State.With(optimizers: State.Optimizers.Holding(storage, new OptimizerFact(pending.Fact.ModuleValue, pending.Fact.Materialized, pending.Fact.Creation, name)));
                     _pendingOptimizer = null;
                     return;
                 }
@@ -528,7 +314,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     // A grad-mode scope object stored here restores the mode it saved when disposed.
                     if (_pendingScope is GradFact saved && value.SkipConversions() is IInvocationOperation scopeCall && scopeCall == _pendingScopeCall)
                     {
-                        State = State.With(scopes: State.Scopes.SetItem(storage, saved));
+                        State = State.With(grad: State.Grad.Holding(storage, saved));
                         _pendingScope = null;
                     }
 
@@ -537,15 +323,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 if (TryValue(value, out var id))
                 {
-                    State = State.With(values: State.Values.SetItem(storage, id));
+                    State = State.With(modules: State.Modules.Holding(storage, id));
                     return;
                 }
 
                 // A module from somewhere the flow cannot see (a user factory, a property chain): its mode is unknown.
-                var unknown = _flow.SiteIdOf(value.Syntax);
-                State = State.With(
-                    values: State.Values.SetItem(storage, unknown),
-                    modes: State.Modes.SetItem(unknown, ModeFact.Unknown));
+                var unknown = _flow._ids.SiteIdOf(value.Syntax);
+                State = State.With(modules: State.Modules.Holding(storage, unknown).WithMode(unknown, ModeFact.Unknown));
             }
 
             private (IOperation Creation, OptimizerFact Fact)? _pendingOptimizer;
@@ -564,7 +348,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         continue;
                     }
 
-                    _flow._optimizerCreations?.Add(new OptimizerCreation(creation.Syntax, name, module.Syntax, id, _flow.FreezeIn(State, id), input));
+                    _flow._optimizerCreations?.Add(new OptimizerCreation(creation.Syntax, name, module.Syntax, id, State.Freezes.Of(id, _flow._ids), input));
                     if (input != OptimizerInput.Unfiltered)
                     {
                         // Remembered once stored: a later unfreeze of the module leaves this optimizer behind (TORCH004).
@@ -580,25 +364,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     return;
                 }
 
-                var id = _flow.ValueIn(State, storage);
+                var id = _flow._ids.ValueIn(State.Modules, storage);
                 if (id == NoValue)
                 {
                     return;
                 }
 
                 var origin = site.Origin ?? syntax;
-                SetFreeze(id, _flow.FreezeIn(State, id).After(site.Frozen, site.All, origin), unfreezing: !site.Frozen, origin);
+                SetFreeze(id, State.Freezes.Of(id, _flow._ids).After(site.Frozen, site.All, origin), unfreezing: !site.Frozen, origin);
             }
 
             private void SetFreeze(int id, FreezeFact fact, bool unfreezing, SyntaxNode syntax)
             {
                 if (unfreezing && _flow._unfreezes != null)
                 {
-                    var stale = State.Optimizers.Values.Where(o => o.ModuleValue == id).OrderBy(o => o.Creation.SpanStart).ToImmutableArray();
+                    var stale = State.Optimizers.Over(id);
                     _flow._unfreezes.Add(new UnfreezeEvent(syntax, id, stale));
                 }
 
-                State = State.With(freezes: State.Freezes.SetItem(id, fact));
+                State = State.With(freezes: State.Freezes.With(id, fact));
             }
 
             private GradFact? _pendingScope;
@@ -625,12 +409,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             private void Create(IOperation creation)
             {
-                var id = _flow.SiteIdOf(creation.Syntax);
-                _flow._creations[id] = creation;
+                var id = _flow._ids.CreatedAt(creation);
                 _values[creation] = id;
                 State = State.With(
-                    modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))),
-                    freezes: State.Freezes.SetItem(id, FreezeFact.Trainable));
+                    modules: State.Modules.WithMode(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))),
+                    freezes: State.Freezes.With(id, FreezeFact.Trainable));
             }
 
             private void OnInvocation(IInvocationOperation invocation)
@@ -651,7 +434,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 if (method.Name == "add_param_group" && invocation.Instance != null && StorageOf(invocation.Instance.SkipConversions()) is Storage grown)
                 {
-                    State = State.With(optimizers: State.Optimizers.Remove(grown));
+                    State = State.With(optimizers: State.Optimizers.Forgetting(grown));
                     return;
                 }
 
@@ -662,9 +445,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 if (invocation.Instance != null && method.Name == nameof(System.IDisposable.Dispose) && method.Parameters.IsEmpty
-                    && StorageOf(invocation.Instance.SkipConversions()) is Storage disposed && State.Scopes.TryGetValue(disposed, out var restored))
+                    && StorageOf(invocation.Instance.SkipConversions()) is Storage disposed && State.Grad.Scopes.TryGetValue(disposed, out var restored))
                 {
-                    State = State.With(grad: restored, scopes: State.Scopes.Remove(disposed));
+                    State = State.With(grad: State.Grad.Disposed(disposed, restored));
                     return;
                 }
 
@@ -676,7 +459,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     case TorchCallKind.Train:
                         SetMode(invocation.Instance, _flow.BoolArgument(invocation) switch
                         {
-                            true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
+                            true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.Current.IsOff)),
                             false => ModeFact.Eval(invocation.Syntax),
                             _ => ModeFact.Unknown,
                         });
@@ -686,7 +469,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         return;
                     case TorchCallKind.Backward:
                     case TorchCallKind.OptimizerStep:
-                        _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad));
+                        _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad.Current));
                         MarkTrainCallsUsed(null);
                         return;
                     case TorchCallKind.ModuleFactory:
@@ -740,7 +523,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 var grad = DelegateRuns.Of(reference, Symbols) switch
                 {
-                    DelegateRun.InPlace => State.Grad,
+                    DelegateRun.InPlace => State.Grad.Current,
                     DelegateRun.OnAnotherThread => new GradFact(GradFlags.Enabled, null),
                     _ => (GradFact?)null,
                 };
@@ -761,7 +544,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 var captured = run == DelegateRun.Unknown
                     ? ImmutableDictionary<ISymbol, ModeFact>.Empty
                     : _flow.ModesOf(State, CapturedModules.Of(function, Symbols));
-                _flow._lambdaCreations[lambda.Syntax] = new LambdaCreation(lambda.Syntax, run, State.Grad, captured);
+                _flow._lambdaCreations[lambda.Syntax] = new LambdaCreation(lambda.Syntax, run, State.Grad.Current, captured);
             }
 
             private void OnForward(IInvocationOperation invocation)
@@ -775,11 +558,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 IOperation? creation = null;
                 if (invocation.Instance != null && TryValue(invocation.Instance, out var id))
                 {
-                    mode = _flow.ModeIn(State, id);
-                    _flow._creations.TryGetValue(id, out creation);
+                    mode = _flow._ids.ModeIn(State.Modules, id);
+                    _flow._ids.TryGetCreation(id, out creation);
                 }
 
-                _flow._forwardPasses.Add(new ForwardPass(invocation, mode, State.Grad, creation));
+                _flow._forwardPasses.Add(new ForwardPass(invocation, mode, State.Grad.Current, creation));
             }
 
             private void OnGradScope(IInvocationOperation invocation, GradScopeFactory factory)
@@ -789,9 +572,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 // The scope object goes into a capture (using statement) or a local (using declaration, or by hand);
                 // its Dispose restores the mode saved here.
-                _pendingScope = State.Grad;
+                _pendingScope = State.Grad.Current;
                 _pendingScopeCall = invocation;
-                State = State.With(grad: new GradFact(flags, invocation.Syntax));
+                State = State.With(grad: State.Grad.Switched(new GradFact(flags, invocation.Syntax)));
             }
 
 
@@ -799,7 +582,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             {
                 if (receiver != null && TryValue(receiver, out var id))
                 {
-                    State = State.With(modes: State.Modes.SetItem(id, mode));
+                    State = State.With(modules: State.Modules.WithMode(id, mode));
                 }
             }
 
@@ -810,12 +593,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             /// </summary>
             private void MarkTrainCallsUsed(int? only)
             {
-                foreach (var pair in State.Modes)
+                foreach (var pair in State.Modules.Modes)
                 {
                     if ((only is null || pair.Key == only) && pair.Value.TrainOrigin is { Kind: TrainOriginKind.TrainCall, FollowedByWork: false } origin)
                     {
                         var used = new TrainOrigin(origin.Node, origin.Kind, origin.UnderDisabledGrad, followedByWork: true);
-                        State = State.With(modes: State.Modes.SetItem(pair.Key, new ModeFact(pair.Value.Flags, used, pair.Value.EntrySymbol, pair.Value.EvalOrigin)));
+                        State = State.With(modules: State.Modules.WithMode(pair.Key, new ModeFact(pair.Value.Flags, used, pair.Value.EntrySymbol, pair.Value.EvalOrigin)));
                     }
                 }
             }
@@ -840,8 +623,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 var isOurs = callee.IsInSource(Symbols.Compilation);
                 if (isOurs && _flow._callSites != null)
                 {
-                    var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow.ModeIn(State, r.Id))));
-                    _flow._callSites.Add(new CallSite(callee.OriginalDefinition, syntax, State.Grad, facts));
+                    var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow._ids.ModeIn(State.Modules, r.Id))));
+                    _flow._callSites.Add(new CallSite(callee.OriginalDefinition, syntax, State.Grad.Current, facts));
                 }
 
                 foreach (var (ordinal, id) in received)
@@ -849,11 +632,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     MarkTrainCallsUsed(id);
                     if (!isOurs)
                     {
-                        State = State.With(freezes: State.Freezes.SetItem(id, FreezeFact.Unknown));
+                        State = State.With(freezes: State.Freezes.With(id, FreezeFact.Unknown));
                     }
                     else if (_flow._summaries.FreezeEffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) is FreezeFact frozen)
                     {
-                        var before = _flow.FreezeIn(State, id);
+                        var before = State.Freezes.Of(id, _flow._ids);
                         var after = frozen.Flags == FreezeFlags.Unknown ? FreezeFact.Unknown : new FreezeFact(frozen.Flags, frozen.MayBeFrozen ? syntax : null);
                         SetFreeze(id, after, unfreezing: (after.Flags & FreezeFlags.NoneFrozen) != 0 && before.MayBeFrozen, syntax);
                     }
@@ -862,13 +645,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     switch (effect)
                     {
                         case ModeEffect.Eval:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Eval(syntax)));
+                            State = State.With(modules: State.Modules.WithMode(id, ModeFact.Eval(syntax)));
                             break;
                         case ModeEffect.Train:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(syntax, TrainOriginKind.Helper, State.Grad.IsOff))));
+                            State = State.With(modules: State.Modules.WithMode(id, ModeFact.Train(new TrainOrigin(syntax, TrainOriginKind.Helper, State.Grad.Current.IsOff))));
                             break;
                         case ModeEffect.Unknown:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Unknown));
+                            State = State.With(modules: State.Modules.WithMode(id, ModeFact.Unknown));
                             break;
                     }
                 }
@@ -907,10 +690,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
                         continue;
                     }
 
-                    var id = _flow.ValueIn(State, Storage.Of(target));
+                    var id = _flow._ids.ValueIn(State.Modules, Storage.Of(target));
                     if (id != NoValue)
                     {
-                        State = State.With(modes: State.Modes.SetItem(id, effect.After(_flow.ModeIn(State, id), syntax, State.Grad.IsOff)));
+                        State = State.With(modules: State.Modules.WithMode(id, effect.After(_flow._ids.ModeIn(State.Modules, id), syntax, State.Grad.Current.IsOff)));
                     }
                 }
             }

@@ -239,7 +239,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var id = ordinal < 0 ? result.ThisValue : result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var parameterId) ? parameterId : ModeFlow.NoValue;
-            if (id == ModeFlow.NoValue || !exit.Modes.TryGetValue(id, out var mode))
+            if (id == ModeFlow.NoValue || !exit.Modules.Modes.TryGetValue(id, out var mode))
             {
                 return ModeEffect.Unchanged;
             }
@@ -321,7 +321,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return FreezeFact.Unknown;
             }
 
-            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
+            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.ByValue.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
             {
                 return null;
             }
