@@ -389,14 +389,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
-        // Not cached here: every host runs analyzers through CompilationWithAnalyzers, whose compilation hands out the
-        // driver's own cached model per tree (so bindings are shared with it) and drops it when the tree is done. Holding
-        // models ourselves would keep every bound tree alive for the whole compilation.
-        // Null for a tree of another compilation: in an IDE a project reference's symbols point into its trees, which this
-        // compilation cannot bind (GetSemanticModel would throw); the engine then knows as little as a build would.
-#pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does.
-        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ContainsSyntaxTree(tree) ? _compilation.GetSemanticModel(tree) : null;
-#pragma warning restore RS1030
+        // Holding models ourselves would keep every bound tree alive for the whole compilation. Null for a tree of another
+        // compilation: in an IDE a project reference's symbols point into its trees, which this compilation cannot bind;
+        // the engine then knows as little as a build would.
+        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ModelIfInSource(tree);
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
         {
