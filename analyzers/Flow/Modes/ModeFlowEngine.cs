@@ -39,7 +39,27 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
             _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            _iterators = new IteratorMethods(ModelOf);
+            _freezeReach = new FreezeReach(_callSyntax, method => BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
+
+        private readonly IteratorMethods _iterators;
+        private readonly FreezeReach _freezeReach;
+
+        /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
+        public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
+
+        /// <summary>Whether the result of the call <paramref name="call"/> is enumerated where it is called.</summary>
+        public bool IsEnumeratedInPlace(SyntaxNode call) => _iterators.IsEnumeratedInPlace(call);
+
+        /// <summary>
+        /// Whether the flow of a block with <paramref name="facts"/> could freeze (<paramref name="freeze"/>) or unfreeze
+        /// parameters (<see cref="FreezeReach"/>); false proves that no such change reaches the block's flow.
+        /// </summary>
+        public bool MayChangeFreezing(BlockFacts facts, bool freeze) => Exhaustive || _freezeReach.MayChange(facts, freeze);
+
+        /// <summary>Whether the summary of <paramref name="callee"/>, given a module by a body, could freeze (or unfreeze) it.</summary>
+        public bool MayChangeFreezing(IMethodSymbol callee, bool freeze) => Exhaustive || _freezeReach.MayChange(callee, freeze);
 
         public TorchSymbols Symbols { get; }
 
