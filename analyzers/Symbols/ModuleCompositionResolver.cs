@@ -271,12 +271,11 @@ namespace TorchSharp.Analyzers.Symbols
             var writes = new List<IOperation>();
             foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
             {
-                if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                if (!(_compilation.ModelIfInSource(reference.SyntaxTree) is { } model))
                 {
                     return null;
                 }
 
-                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
                 foreach (var node in Writes(reference).TryGetValue(symbol.Name, out var named) ? named : Enumerable.Empty<SyntaxNode>())
                 {
                     var value = node switch
@@ -349,9 +348,12 @@ namespace TorchSharp.Analyzers.Symbols
 
             foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
             {
-#pragma warning disable RS1030 // The class's own declarations, already known to be in this compilation (Written checked).
-                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
-#pragma warning restore RS1030
+                // The class's own declarations, already known to be in this compilation (Written checked).
+                if (!(_compilation.ModelIfInSource(reference.SyntaxTree) is { } model))
+                {
+                    continue;
+                }
+
                 foreach (var mention in reference.GetSyntax().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
                 {
                     if (mention.Identifier.ValueText != symbol.Name)
@@ -509,15 +511,14 @@ namespace TorchSharp.Analyzers.Symbols
         {
             if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern || method.ReturnsVoid
                 || !_symbols.IsModule(method.ReturnType) || _symbols.IsTorchSharp(method)
-                || method.DeclaringSyntaxReferences.Length != 1 || !_compilation.ContainsSyntaxTree(method.DeclaringSyntaxReferences[0].SyntaxTree))
+                || method.DeclaringSyntaxReferences.Length != 1 || !(_compilation.ModelIfInSource(method.DeclaringSyntaxReferences[0].SyntaxTree) is { } model))
             {
                 return null;
             }
 
+            // Reads the body of a factory of this compilation, as the flow engine reads callees.
             var declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
-#pragma warning disable RS1030 // Reads the body of a factory of this compilation, as the flow engine reads callees.
-            var body = _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration);
-#pragma warning restore RS1030
+            var body = model.GetOperation(declaration);
             if (body is null)
             {
                 return null;

@@ -76,7 +76,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>
         /// The methods and constructors of this compilation the block hands a module to (as receiver or argument): the
-        /// flow applies their summaries, which may freeze or unfreeze it (<see cref="ModeFlowEngine.MayChangeFreezing"/>).
+        /// flow applies their summaries, which may freeze or unfreeze it (<see cref="FreezeReach"/>).
         /// </summary>
         public System.Collections.Generic.IReadOnlyList<IMethodSymbol> ModuleHandOffs => _handOffs;
 

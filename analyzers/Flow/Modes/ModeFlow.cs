@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TorchSharp.Analyzers.Flow.Modes.Domains;
 using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Flow.Modes
@@ -17,43 +17,40 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// </summary>
     internal sealed class ModeFlow : ForwardDataflow<ModeState>
     {
-        private readonly TorchSymbols _symbols;
-        private readonly ICalleeSummaries _summaries;
-        private readonly int _depth;
         private readonly bool _isNestedFunction;
         private readonly LambdaEntry? _lambdaEntry;
-
-        // Value ids are allocated per site, so that every iteration of the fixpoint names a value the same way.
-        private readonly Dictionary<SyntaxNode, int> _siteIds = new Dictionary<SyntaxNode, int>();
-        private readonly Dictionary<Storage, int> _entryIds = new Dictionary<Storage, int>();
-        private readonly Dictionary<int, Storage> _entryStorages = new Dictionary<int, Storage>();
-        private readonly Dictionary<Storage, int> _mergeIds = new Dictionary<Storage, int>();
-        private readonly Dictionary<int, IOperation> _creations = new Dictionary<int, IOperation>();
 
         // Where the body freezes or unfreezes parameters, found once per graph before the flows run (read-only after).
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, Dictionary<SyntaxNode, FreezeSite>> FreezeSitesCache
             = new System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, Dictionary<SyntaxNode, FreezeSite>>();
 
-        private readonly Dictionary<SyntaxNode, FreezeSite> _freezeSites;
+        public TorchSymbols Symbols { get; }
 
-        // Filled only during the final replay, from the fixpoint's states.
-        private List<OptimizerCreation>? _optimizerCreations;
-        private List<UnfreezeEvent>? _unfreezes;
-        private List<ForwardPass>? _forwardPasses;
-        private List<CallSite>? _callSites;
-        private List<TrainingStep>? _trainingSteps;
-        private List<AwaitPoint>? _awaits;
-        private Dictionary<SyntaxNode, LambdaCreation>? _lambdaCreations;
+        /// <summary>The summaries of callees, asked at <see cref="Depth"/> + 1.</summary>
+        public ICalleeSummaries Summaries { get; }
+
+        /// <summary>How many calls deep this body is analysed (0: the body a rule asks about).</summary>
+        public int Depth { get; }
+
+        /// <summary>How this flow names module values; shared by both runs of a steering flag, so that both name values alike.</summary>
+        public ModuleValueIds Ids { get; }
+
+        /// <summary>The body's freezes and unfreezes, by syntax.</summary>
+        public Dictionary<SyntaxNode, FreezeSite> FreezeSites { get; }
+
+        /// <summary>What the rules are told, filled only during the final replay, from the fixpoint's states.</summary>
+        internal ModeFlowRecords? Records { get; private set; }
 
         private ModeFlow(ControlFlowGraph graph, TorchSymbols symbols, ICalleeSummaries summaries, int depth, bool isNestedFunction, LambdaEntry? lambdaEntry = null)
             : base(graph, ModeState.Comparer)
         {
             _lambdaEntry = lambdaEntry;
-            _symbols = symbols;
-            _summaries = summaries;
-            _depth = depth;
+            Ids = new ModuleValueIds(isNestedFunction, lambdaEntry);
+            Symbols = symbols;
+            Summaries = summaries;
+            Depth = depth;
             _isNestedFunction = isNestedFunction;
-            _freezeSites = FreezeSitesCache.GetValue(graph, g => FreezeSites.Scan(g.OriginalOperation, symbols));
+            FreezeSites = FreezeSitesCache.GetValue(graph, g => Modes.FreezeSites.Scan(g.OriginalOperation, symbols));
         }
 
         /// <summary>Runs the flow over <paramref name="graph"/>. Lambdas and local functions start with an unknown grad mode.</summary>
@@ -86,13 +83,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var entry = ModeState.Empty(_lambdaEntry?.Grad ?? (_isNestedFunction ? GradFact.Unknown : GradFact.Entry));
             var exit = flow.Run(entry);
 
-            flow._forwardPasses = new List<ForwardPass>();
-            flow._callSites = new List<CallSite>();
-            flow._trainingSteps = new List<TrainingStep>();
-            flow._optimizerCreations = new List<OptimizerCreation>();
-            flow._unfreezes = new List<UnfreezeEvent>();
-            flow._awaits = new List<AwaitPoint>();
-            flow._lambdaCreations = new Dictionary<SyntaxNode, LambdaCreation>();
+            // A second run (the other value of a steering flag) records into new lists; until its replay, its fixpoint
+            // still sees the first run's, as it always has: recording is not all the replay does (a forward pass reads
+            // its receiver's value, which writes its entry mode into the state).
+            var records = flow.Records = new ModeFlowRecords();
             foreach (var block in flow.Graph.Blocks)
             {
                 flow.Replay(block, static (_, _) => { });
@@ -100,14 +94,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             if (exit.Reached)
             {
-                foreach (var creation in flow._lambdaCreations.Values)
+                foreach (var creation in records.LambdaCreations.Values)
                 {
                     creation.SetModesAtExit(flow.ModesOf(exit.State, creation.CapturedModes.Keys));
                 }
             }
 
             var entryValues = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-            foreach (var pair in flow._entryIds)
+            foreach (var pair in flow.Ids.EntryIds)
             {
                 if (pair.Key.Symbol != null)
                 {
@@ -116,29 +110,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             return new ModeFlowResult(
-                flow._forwardPasses.ToImmutableArray(),
-                flow._callSites.ToImmutableArray(),
-                flow._trainingSteps.ToImmutableArray(),
+                records.ForwardPasses.ToImmutableArray(),
+                records.CallSites.ToImmutableArray(),
+                records.TrainingSteps.ToImmutableArray(),
                 exit.Reached ? exit.State : null,
                 entryValues,
-                flow._optimizerCreations.ToImmutableArray(),
-                flow._unfreezes.ToImmutableArray(),
-                flow._entryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
-                flow._awaits.ToImmutableArray(),
-                flow._lambdaCreations.ToImmutableDictionary(),
+                records.OptimizerCreations.ToImmutableArray(),
+                records.Unfreezes.ToImmutableArray(),
+                flow.Ids.EntryIds.TryGetValue(Storage.This, out var thisValue) ? thisValue : NoValue,
+                records.Awaits.ToImmutableArray(),
+                records.LambdaCreations.ToImmutableDictionary(),
                 _lambdaEntry);
         }
 
         /// <summary>The modes of the module locals and parameters <paramref name="symbols"/> in <paramref name="state"/>, for those that hold a tracked value.</summary>
-        private ImmutableDictionary<ISymbol, ModeFact> ModesOf(ModeState state, IEnumerable<ISymbol> symbols)
+        public ImmutableDictionary<ISymbol, ModeFact> ModesOf(ModeState state, IEnumerable<ISymbol> symbols)
         {
             var modes = ImmutableDictionary.CreateBuilder<ISymbol, ModeFact>(SymbolEqualityComparer.Default);
             foreach (var symbol in symbols)
             {
-                var id = ValueIn(state, Storage.Of(symbol));
+                var id = Ids.ValueIn(state.Modules, Storage.Of(symbol));
                 if (id != NoValue)
                 {
-                    modes[symbol] = ModeIn(state, id);
+                    modes[symbol] = Ids.ModeIn(state.Modules, id);
                 }
             }
 
@@ -151,238 +145,26 @@ namespace TorchSharp.Analyzers.Flow.Modes
         protected override bool IsFeasible(BasicBlock source, ControlFlowBranch branch) => !(_assumed is { } flag) || flag.Allows(source, branch);
 
         /// <summary>The only argument of a call as a bool: a constant, or the steering flag (or its negation) under this run's assumption.</summary>
-        private bool? BoolArgument(IInvocationOperation invocation)
+        public bool? BoolArgument(IInvocationOperation invocation)
             => invocation.ConstantBoolArgument()
                ?? (_assumed is { } flag && invocation.Arguments.Length == 1 ? flag.ValueOf(invocation.Arguments[0].Value) : null);
 
         /// <summary>"No value": the storage holds nothing the flow tracks.</summary>
-        public const int NoValue = 0;
+        public const int NoValue = ModuleValueIds.NoValue;
 
-        protected override ModeState Join(ModeState left, ModeState right)
-        {
-            // Most merges meet equal states (branches that touch no module): the join of equals is either.
-            if (ModeState.Comparer.Equals(left, right))
-            {
-                return left;
-            }
-
-            var values = left.Values.ToBuilder();
-            var modes = left.Modes.ToBuilder();
-            foreach (var pair in right.Modes)
-            {
-                modes[pair.Key] = modes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
-            }
-
-            // An entry value that one path never touched still has its entry mode on that path.
-            JoinEntryModesOnlyIn(left.Modes, right.Modes, modes, left, right);
-            JoinEntryModesOnlyIn(right.Modes, left.Modes, modes, left, right);
-
-            // Without LINQ: a join runs at every merge of every fixpoint iteration.
-            var storages = new List<Storage>(left.Values.Count + right.Values.Count);
-            foreach (var pair in left.Values)
-            {
-                storages.Add(pair.Key);
-            }
-
-            foreach (var pair in right.Values)
-            {
-                if (!left.Values.ContainsKey(pair.Key))
-                {
-                    storages.Add(pair.Key);
-                }
-            }
-
-            foreach (var storage in storages)
-            {
-                var leftId = ValueIn(left, storage);
-                var rightId = ValueIn(right, storage);
-                if (leftId == rightId)
-                {
-                    if (leftId != NoValue)
-                    {
-                        values[storage] = leftId;
-                    }
-
-                    continue;
-                }
-
-                // Different values on the two paths: the storage now holds a merged value whose mode is the join.
-                var merged = MergeIdOf(storage);
-                var mode = ModeIn(left, leftId).Join(ModeIn(right, rightId));
-                if (modes.TryGetValue(merged, out var existing))
-                {
-                    mode = mode.Join(existing);
-                }
-
-                values[storage] = merged;
-                modes[merged] = mode;
-                AddEntryMode(modes, left, storage, leftId);
-                AddEntryMode(modes, right, storage, rightId);
-            }
-
-            var scopes = left.Scopes.ToBuilder();
-            foreach (var pair in right.Scopes)
-            {
-                scopes[pair.Key] = scopes.TryGetValue(pair.Key, out var mine) ? mine.Join(pair.Value) : pair.Value;
-            }
-
-            var freezes = left.Freezes.ToBuilder();
-            foreach (var pair in right.Freezes)
-            {
-                freezes[pair.Key] = FreezeIn(left, pair.Key).Join(pair.Value);
-            }
-
-            foreach (var pair in left.Freezes)
-            {
-                if (!right.Freezes.ContainsKey(pair.Key))
-                {
-                    freezes[pair.Key] = pair.Value.Join(FreezeIn(right, pair.Key));
-                }
-            }
-
-            foreach (var storage in storages)
-            {
-                // A merged value's parameters may be frozen as either value's were.
-                if (values.TryGetValue(storage, out var held) && IsMergeId(held))
-                {
-                    var merged = FreezeIn(left, ValueIn(left, storage)).Join(FreezeIn(right, ValueIn(right, storage)));
-                    freezes[held] = freezes.TryGetValue(held, out var existing) ? existing.Join(merged) : merged;
-                }
-            }
-
-            var optimizers = left.Optimizers.ToBuilder();
-            foreach (var pair in right.Optimizers)
-            {
-                optimizers[pair.Key] = pair.Value;
-            }
-
-            return new ModeState(values.ToImmutable(), modes.ToImmutable(), left.Grad.Join(right.Grad), scopes.ToImmutable(), freezes.ToImmutable(), optimizers.ToImmutable());
-        }
-
-        private void JoinEntryModesOnlyIn(
-            ImmutableDictionary<int, ModeFact> some,
-            ImmutableDictionary<int, ModeFact> other,
-            ImmutableDictionary<int, ModeFact>.Builder modes,
-            ModeState left,
-            ModeState right)
-        {
-            foreach (var pair in some)
-            {
-                if (IsEntryId(pair.Key) && !other.ContainsKey(pair.Key))
-                {
-                    modes[pair.Key] = ModeIn(left, pair.Key).Join(ModeIn(right, pair.Key));
-                }
-            }
-        }
-
-        private void AddEntryMode(ImmutableDictionary<int, ModeFact>.Builder modes, ModeState state, Storage storage, int id)
-        {
-            if (id != NoValue && !modes.ContainsKey(id))
-            {
-                modes[id] = ModeIn(state, id);
-            }
-        }
-
-        /// <summary>The value a storage holds in <paramref name="state"/>: its entry value when untouched and it has one.</summary>
-        private int ValueIn(ModeState state, Storage storage)
-        {
-            if (state.Values.TryGetValue(storage, out var id))
-            {
-                return id;
-            }
-
-            return storage.HasEntryValue || (_lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.ContainsKey(storage.Symbol))
-                ? EntryIdOf(storage)
-                : NoValue;
-        }
-
-        private ModeFact ModeIn(ModeState state, int id)
-        {
-            if (state.Modes.TryGetValue(id, out var mode))
-            {
-                return mode;
-            }
-
-            return _entryStorages.TryGetValue(id, out var storage) ? EntryMode(storage) : ModeFact.Unknown;
-        }
-
-        private ModeFact EntryMode(Storage storage)
-        {
-            // In a lambda or local function, parameters and captured values come from code the flow cannot follow, unless
-            // the code around a lambda tells the modes of the modules it captures (LambdaEntries).
-            if (_isNestedFunction)
-            {
-                return _lambdaEntry != null && storage.Symbol != null && _lambdaEntry.CapturedModes.TryGetValue(storage.Symbol, out var captured)
-                    ? captured
-                    : ModeFact.Unknown;
-            }
-
-            // `this` is the module whose own methods run: its mode is its caller's business
-            // (docs/architecture.md, "Analysis semantics").
-            return storage.IsThis ? ModeFact.Unknown : ModeFact.Entry(storage.Symbol!);
-        }
-
-        /// <summary>Entry values have even negative ids, merged values odd negative ones, created values positive ones.</summary>
-        private static bool IsEntryId(int id) => id < 0 && id % 2 == 0;
-
-        private static bool IsMergeId(int id) => id < 0 && id % 2 != 0;
-
-        /// <summary>The freeze state of a value: unknown on entry (or unseen), all trainable when created here.</summary>
-        private FreezeFact FreezeIn(ModeState state, int id)
-        {
-            if (state.Freezes.TryGetValue(id, out var fact))
-            {
-                return fact;
-            }
-
-            return _creations.ContainsKey(id) ? FreezeFact.Trainable : FreezeFact.Unknown;
-        }
-
-        private int EntryIdOf(Storage storage)
-        {
-            if (!_entryIds.TryGetValue(storage, out var id))
-            {
-                id = -(_entryIds.Count + 1) * 2;
-                _entryIds[storage] = id;
-                _entryStorages[id] = storage;
-            }
-
-            return id;
-        }
-
-        private int MergeIdOf(Storage storage)
-        {
-            if (!_mergeIds.TryGetValue(storage, out var id))
-            {
-                id = -(_mergeIds.Count + 1) * 2 - 1;
-                _mergeIds[storage] = id;
-            }
-
-            return id;
-        }
-
-        private int SiteIdOf(SyntaxNode site)
-        {
-            if (!_siteIds.TryGetValue(site, out var id))
-            {
-                id = _siteIds.Count + 1;
-                _siteIds[site] = id;
-            }
-
-            return id;
-        }
+        protected override ModeState Join(ModeState left, ModeState right) => ModeState.Join(left, right, Ids);
 
         protected override ModeState Transfer(IOperation operation, ModeState state)
         {
-            var walker = new Step(this, state);
+            var walker = new ModeStep(this, state);
             walker.Visit(operation);
             return walker.State;
         }
 
-        /// <summary>
-        /// A grad-mode switch never returns null, so the edge where the graph's <c>using</c> lowering finds the scope
-        /// object null is taken as if the object had been disposed: both edges then agree after the finally region.
-        /// </summary>
+        /// <summary>The graph of a lambda created in this body.</summary>
+        public ControlFlowGraph GraphOf(IFlowAnonymousFunctionOperation lambda) => Graph.GetAnonymousFunctionControlFlowGraph(lambda);
+
+        /// <summary>What a condition tells on an edge: a reference that is null there (<see cref="NullTests"/>).</summary>
         protected override ModeState TransferBranch(BasicBlock source, ControlFlowBranch branch, ModeState state)
         {
             if (source.ConditionKind == ControlFlowConditionKind.None)
@@ -390,530 +172,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return state;
             }
 
-            // On the edge where a module reference is null (model?.eval(), if (model != null)), there is no module whose
-            // mode could matter: its value has no mode there, the identity of the join.
-            foreach (var held in state.Values)
-            {
-                if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(held.Key)) == true)
-                {
-                    return state.With(modes: state.Modes.SetItem(held.Value, ModeFact.Absent));
-                }
-            }
-
-            if (state.Scopes.IsEmpty)
-            {
-                return state;
-            }
-
-            foreach (var scope in state.Scopes)
-            {
-                if (NullTests.IsNullOnEdge(source, branch, operand => Step.StorageOf(operand.SkipConversions()) is Storage tested && tested.Equals(scope.Key)) == true)
-                {
-                    return state.With(grad: scope.Value, scopes: state.Scopes.Remove(scope.Key));
-                }
-            }
-
-            return state;
-        }
-
-        /// <summary>One top-level operation, evaluated children first, as the runtime would.</summary>
-        private sealed class Step
-        {
-            private readonly ModeFlow _flow;
-            private readonly Dictionary<IOperation, int> _values = new Dictionary<IOperation, int>();
-
-            public Step(ModeFlow flow, ModeState state)
-            {
-                _flow = flow;
-                State = state;
-            }
-
-            public ModeState State { get; private set; }
-
-            private TorchSymbols Symbols => _flow._symbols;
-
-            public void Visit(IOperation operation)
-            {
-                // Lambdas run later (or never): their bodies have graphs of their own, which start where this one says (LambdaEntries).
-                if (operation is IFlowAnonymousFunctionOperation lambda)
-                {
-                    OnLambda(lambda);
-                    return;
-                }
-
-                foreach (var child in operation.ChildOperations)
-                {
-                    Visit(child);
-                }
-
-                switch (operation)
-                {
-                    case IInvocationOperation invocation:
-                        OnInvocation(invocation);
-                        break;
-                    case IObjectCreationOperation creation:
-                        OnObjectCreation(creation);
-                        break;
-                    case ISimpleAssignmentOperation assignment:
-                        if (_flow._freezeSites.TryGetValue(assignment.Syntax, out var freezeSite))
-                        {
-                            ApplyFreeze(freezeSite, assignment.Syntax);
-                        }
-
-                        OnAssignment(assignment.Target, assignment.Value);
-                        break;
-                    case IFlowCaptureOperation capture:
-                        OnStore(Storage.Of(capture.Id), capture.Value);
-                        break;
-                    case IConversionOperation conversion when TryValue(conversion.Operand, out var converted):
-                        _values[conversion] = converted;
-                        break;
-                    case IParenthesizedOperation parenthesized when TryValue(parenthesized.Operand, out var inner):
-                        _values[parenthesized] = inner;
-                        break;
-                    case IMethodReferenceOperation reference:
-                        OnMethodGroup(reference);
-                        break;
-                    case IAwaitOperation awaited:
-                        // The method may suspend here, after its operand ran, with these scopes open (TORCH009).
-                        _flow._awaits?.Add(new AwaitPoint(awaited, State.Grad, State.Scopes));
-                        break;
-                }
-            }
-
-            private bool TryValue(IOperation operation, out int id)
-            {
-                if (_values.TryGetValue(operation, out id))
-                {
-                    return true;
-                }
-
-                if (StorageOf(operation) is Storage storage && operation.Type != null && Symbols.IsModule(operation.Type))
-                {
-                    id = _flow.ValueIn(State, storage);
-                    if (id != NoValue && !State.Modes.ContainsKey(id))
-                    {
-                        State = State.With(modes: State.Modes.SetItem(id, _flow.ModeIn(State, id)));
-                    }
-
-                    return id != NoValue;
-                }
-
-                id = NoValue;
-                return false;
-            }
-
-            public static Storage? StorageOf(IOperation operation) => Storage.Referenced(operation);
-
-            private void OnAssignment(IOperation target, IOperation value)
-            {
-                if (StorageOf(target) is Storage storage)
-                {
-                    OnStore(storage, value);
-                }
-            }
-
-            private void OnStore(Storage storage, IOperation value)
-            {
-                if (_pendingOptimizer is { } pending && value.SkipConversions() == pending.Creation)
-                {
-                    var name = storage.Symbol?.Name ?? pending.Fact.Name;
-                    State = State.With(optimizers: State.Optimizers.SetItem(storage, new OptimizerFact(pending.Fact.ModuleValue, pending.Fact.Materialized, pending.Fact.Creation, name)));
-                    _pendingOptimizer = null;
-                    return;
-                }
-
-                if (value.Type is null || !Symbols.IsModule(value.Type))
-                {
-                    // A grad-mode scope object stored here restores the mode it saved when disposed.
-                    if (_pendingScope is GradFact saved && value.SkipConversions() is IInvocationOperation scopeCall && scopeCall == _pendingScopeCall)
-                    {
-                        State = State.With(scopes: State.Scopes.SetItem(storage, saved));
-                        _pendingScope = null;
-                    }
-
-                    return;
-                }
-
-                if (TryValue(value, out var id))
-                {
-                    State = State.With(values: State.Values.SetItem(storage, id));
-                    return;
-                }
-
-                // A module from somewhere the flow cannot see (a user factory, a property chain): its mode is unknown.
-                var unknown = _flow.SiteIdOf(value.Syntax);
-                State = State.With(
-                    values: State.Values.SetItem(storage, unknown),
-                    modes: State.Modes.SetItem(unknown, ModeFact.Unknown));
-            }
-
-            private (IOperation Creation, OptimizerFact Fact)? _pendingOptimizer;
-
-            private void OnOptimizerCreation(IOperation creation, string name, ImmutableArray<IArgumentOperation> arguments)
-            {
-                if (arguments.IsEmpty)
-                {
-                    return;
-                }
-
-                foreach (var (module, input) in OptimizerInputs.Of(arguments[0].Value, Symbols))
-                {
-                    if (!TryValue(module, out var id))
-                    {
-                        continue;
-                    }
-
-                    _flow._optimizerCreations?.Add(new OptimizerCreation(creation.Syntax, name, module.Syntax, id, _flow.FreezeIn(State, id), input));
-                    if (input != OptimizerInput.Unfiltered)
-                    {
-                        // Remembered once stored: a later unfreeze of the module leaves this optimizer behind (TORCH004).
-                        _pendingOptimizer = (creation, new OptimizerFact(id, input == OptimizerInput.FilteredMaterialized, creation.Syntax, name));
-                    }
-                }
-            }
-
-            private void ApplyFreeze(FreezeSite site, SyntaxNode syntax)
-            {
-                if (site.Module is null || !(StorageOf(site.Module.SkipConversions()) is Storage storage))
-                {
-                    return;
-                }
-
-                var id = _flow.ValueIn(State, storage);
-                if (id == NoValue)
-                {
-                    return;
-                }
-
-                var origin = site.Origin ?? syntax;
-                SetFreeze(id, _flow.FreezeIn(State, id).After(site.Frozen, site.All, origin), unfreezing: !site.Frozen, origin);
-            }
-
-            private void SetFreeze(int id, FreezeFact fact, bool unfreezing, SyntaxNode syntax)
-            {
-                if (unfreezing && _flow._unfreezes != null)
-                {
-                    var stale = State.Optimizers.Values.Where(o => o.ModuleValue == id).OrderBy(o => o.Creation.SpanStart).ToImmutableArray();
-                    _flow._unfreezes.Add(new UnfreezeEvent(syntax, id, stale));
-                }
-
-                State = State.With(freezes: State.Freezes.SetItem(id, fact));
-            }
-
-            private GradFact? _pendingScope;
-            private IInvocationOperation? _pendingScopeCall;
-
-            private void OnObjectCreation(IObjectCreationOperation creation)
-            {
-                if (Symbols.IsOptimizer(creation.Type))
-                {
-                    OnOptimizerCreation(creation, creation.Type!.Name, creation.Arguments);
-                    return;
-                }
-
-                if (creation.Constructor != null)
-                {
-                    ApplyCall(creation.Constructor, creation.Syntax, null, creation.Arguments);
-                }
-
-                if (creation.Type != null && Symbols.IsModule(creation.Type))
-                {
-                    Create(creation);
-                }
-            }
-
-            private void Create(IOperation creation)
-            {
-                var id = _flow.SiteIdOf(creation.Syntax);
-                _flow._creations[id] = creation;
-                _values[creation] = id;
-                State = State.With(
-                    modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(creation.Syntax, TrainOriginKind.Created, underDisabledGrad: false))),
-                    freezes: State.Freezes.SetItem(id, FreezeFact.Trainable));
-            }
-
-            private void OnInvocation(IInvocationOperation invocation)
-            {
-                var method = invocation.TargetMethod;
-                // The graph's implicit GetEnumerator/MoveNext/Dispose calls of a foreach share the collection's syntax.
-                if (!invocation.IsImplicit && _flow._freezeSites.TryGetValue(invocation.Syntax, out var freezeSite))
-                {
-                    ApplyFreeze(freezeSite, invocation.Syntax);
-                    return;
-                }
-
-                if (method.IsStatic && method.ContainingType?.Name == "optim" && Symbols.IsTorchSharp(method) && Symbols.IsOptimizer(method.ReturnType))
-                {
-                    OnOptimizerCreation(invocation, method.Name, invocation.Arguments);
-                    return;
-                }
-
-                if (method.Name == "add_param_group" && invocation.Instance != null && StorageOf(invocation.Instance.SkipConversions()) is Storage grown)
-                {
-                    State = State.With(optimizers: State.Optimizers.Remove(grown));
-                    return;
-                }
-
-                if (Symbols.AsGradScopeFactory(method) is GradScopeFactory factory)
-                {
-                    OnGradScope(invocation, factory);
-                    return;
-                }
-
-                if (invocation.Instance != null && method.Name == nameof(System.IDisposable.Dispose) && method.Parameters.IsEmpty
-                    && StorageOf(invocation.Instance.SkipConversions()) is Storage disposed && State.Scopes.TryGetValue(disposed, out var restored))
-                {
-                    State = State.With(grad: restored, scopes: State.Scopes.Remove(disposed));
-                    return;
-                }
-
-                switch (Symbols.Classify(method))
-                {
-                    case TorchCallKind.Eval:
-                        SetMode(invocation.Instance, ModeFact.Eval(invocation.Syntax));
-                        return;
-                    case TorchCallKind.Train:
-                        SetMode(invocation.Instance, _flow.BoolArgument(invocation) switch
-                        {
-                            true => ModeFact.Train(new TrainOrigin(invocation.Syntax, TrainOriginKind.TrainCall, State.Grad.IsOff)),
-                            false => ModeFact.Eval(invocation.Syntax),
-                            _ => ModeFact.Unknown,
-                        });
-                        return;
-                    case TorchCallKind.Forward:
-                        OnForward(invocation);
-                        return;
-                    case TorchCallKind.Backward:
-                    case TorchCallKind.OptimizerStep:
-                        _flow._trainingSteps?.Add(new TrainingStep(invocation, Symbols.Classify(method), State.Grad));
-                        MarkTrainCallsUsed(null);
-                        return;
-                    case TorchCallKind.ModuleFactory:
-                        if (method.ContainingType?.Name == "jit" || method.Name == "Create" || method.Name == "load")
-                        {
-                            return;
-                        }
-
-                        Create(invocation);
-                        return;
-                    case TorchCallKind.FluentModuleMethod:
-                        if (invocation.Instance != null && TryValue(invocation.Instance, out var receiver))
-                        {
-                            _values[invocation] = receiver;
-                        }
-
-                        return;
-                }
-
-                if (!Symbols.IsTorchSharp(method))
-                {
-                    // A helper of this compilation that returns a grad-mode scope (IDisposable NoGrad() => torch.no_grad()).
-                    if (method.IsInSource(Symbols.Compilation))
-                    {
-                        if (!Symbols.IsModule(method.ReturnType) && _flow._summaries.GradScopeReturnedBy(method.OriginalDefinition) is GradFlags returned)
-                        {
-                            OpenScope(invocation, returned);
-                        }
-                    }
-                    else if (Symbols.MayReturnGradScopeUnseen(method))
-                    {
-                        // A library method whose body we cannot read may hand back a grad scope (Scopes.NoGrad() of a
-                        // referenced project): under it, grad mode is unknown rather than what it was.
-                        OpenScope(invocation, GradFlags.Unknown);
-                    }
-
-                    ApplyCall(method, invocation.Syntax, invocation.Instance, invocation.Arguments);
-                }
-            }
-
-            /// <summary>
-            /// A method of this compilation handed on as a delegate (<c>batches.Select(Predict).ToList()</c>): a call site in
-            /// the grad mode where it runs (<see cref="DelegateRuns"/>), with no argument known; none when that is not known.
-            /// </summary>
-            private void OnMethodGroup(IMethodReferenceOperation reference)
-            {
-                if (_flow._callSites is null || !reference.Method.IsInSource(Symbols.Compilation))
-                {
-                    return;
-                }
-
-                var grad = DelegateRuns.Of(reference, Symbols) switch
-                {
-                    DelegateRun.InPlace => State.Grad,
-                    DelegateRun.OnAnotherThread => new GradFact(GradFlags.Enabled, null),
-                    _ => (GradFact?)null,
-                };
-                if (grad is { } known)
-                {
-                    _flow._callSites.Add(new CallSite(reference.Method, reference.Syntax, known, ImmutableDictionary<int, ModeFact>.Empty));
-                }
-            }
-
-            private void OnLambda(IFlowAnonymousFunctionOperation lambda)
-            {
-                if (_flow._lambdaCreations is null || !(_flow.Graph.GetAnonymousFunctionControlFlowGraph(lambda).OriginalOperation is IAnonymousFunctionOperation function))
-                {
-                    return;
-                }
-
-                var run = DelegateRuns.Of(lambda, Symbols);
-                var captured = run == DelegateRun.Unknown
-                    ? ImmutableDictionary<ISymbol, ModeFact>.Empty
-                    : _flow.ModesOf(State, CapturedModules.Of(function, Symbols));
-                _flow._lambdaCreations[lambda.Syntax] = new LambdaCreation(lambda.Syntax, run, State.Grad, captured);
-            }
-
-            private void OnForward(IInvocationOperation invocation)
-            {
-                if (_flow._forwardPasses is null)
-                {
-                    return;
-                }
-
-                ModeFact? mode = null;
-                IOperation? creation = null;
-                if (invocation.Instance != null && TryValue(invocation.Instance, out var id))
-                {
-                    mode = _flow.ModeIn(State, id);
-                    _flow._creations.TryGetValue(id, out creation);
-                }
-
-                _flow._forwardPasses.Add(new ForwardPass(invocation, mode, State.Grad, creation));
-            }
-
-            private void OnGradScope(IInvocationOperation invocation, GradScopeFactory factory)
-                => OpenScope(invocation, GradSwitches.FlagsOf(factory, _flow.BoolArgument(invocation)));
-
-            private void OpenScope(IInvocationOperation invocation, GradFlags flags)
-            {
-                // The scope object goes into a capture (using statement) or a local (using declaration, or by hand);
-                // its Dispose restores the mode saved here.
-                _pendingScope = State.Grad;
-                _pendingScopeCall = invocation;
-                State = State.With(grad: new GradFact(flags, invocation.Syntax));
-            }
-
-
-            private void SetMode(IOperation? receiver, ModeFact mode)
-            {
-                if (receiver != null && TryValue(receiver, out var id))
-                {
-                    State = State.With(modes: State.Modes.SetItem(id, mode));
-                }
-            }
-
-            /// <summary>
-            /// Records that a <c>train()</c> was followed by training work — a backward or step, or handing the module
-            /// (<paramref name="only"/>; null: every module) to a method that may train it. A <c>train()</c> with no such work
-            /// before a grad-disabled region was called for that region on purpose (a GAN's generator, Monte-Carlo dropout).
-            /// </summary>
-            private void MarkTrainCallsUsed(int? only)
-            {
-                foreach (var pair in State.Modes)
-                {
-                    if ((only is null || pair.Key == only) && pair.Value.TrainOrigin is { Kind: TrainOriginKind.TrainCall, FollowedByWork: false } origin)
-                    {
-                        var used = new TrainOrigin(origin.Node, origin.Kind, origin.UnderDisabledGrad, followedByWork: true);
-                        State = State.With(modes: State.Modes.SetItem(pair.Key, new ModeFact(pair.Value.Flags, used, pair.Value.EntrySymbol, pair.Value.EvalOrigin)));
-                    }
-                }
-            }
-
-            /// <summary>A call that may receive modules: summarised when it is ours, otherwise the modules become Unknown.</summary>
-            private void ApplyCall(IMethodSymbol callee, SyntaxNode syntax, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
-            {
-                var received = new List<(int Ordinal, int Id)>();
-                if (instance != null && instance.Type != null && Symbols.IsModule(instance.Type) && TryValue(instance, out var receiverId))
-                {
-                    received.Add((-1, receiverId));
-                }
-
-                foreach (var argument in arguments)
-                {
-                    if (argument.Parameter != null && argument.Value.Type != null && Symbols.IsModule(argument.Value.Type) && TryValue(argument.Value, out var argumentId))
-                    {
-                        received.Add((argument.Parameter.Ordinal, argumentId));
-                    }
-                }
-
-                var isOurs = callee.IsInSource(Symbols.Compilation);
-                if (isOurs && _flow._callSites != null)
-                {
-                    var facts = ImmutableDictionary.CreateRange(received.Select(r => new KeyValuePair<int, ModeFact>(r.Ordinal, _flow.ModeIn(State, r.Id))));
-                    _flow._callSites.Add(new CallSite(callee.OriginalDefinition, syntax, State.Grad, facts));
-                }
-
-                foreach (var (ordinal, id) in received)
-                {
-                    MarkTrainCallsUsed(id);
-                    if (!isOurs)
-                    {
-                        State = State.With(freezes: State.Freezes.SetItem(id, FreezeFact.Unknown));
-                    }
-                    else if (_flow._summaries.FreezeEffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) is FreezeFact frozen)
-                    {
-                        var before = _flow.FreezeIn(State, id);
-                        var after = frozen.Flags == FreezeFlags.Unknown ? FreezeFact.Unknown : new FreezeFact(frozen.Flags, frozen.MayBeFrozen ? syntax : null);
-                        SetFreeze(id, after, unfreezing: (after.Flags & FreezeFlags.NoneFrozen) != 0 && before.MayBeFrozen, syntax);
-                    }
-
-                    var effect = isOurs ? _flow._summaries.EffectOn(callee.OriginalDefinition, ordinal, _flow._depth + 1) : ModeEffect.Unknown;
-                    switch (effect)
-                    {
-                        case ModeEffect.Eval:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Eval(syntax)));
-                            break;
-                        case ModeEffect.Train:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Train(new TrainOrigin(syntax, TrainOriginKind.Helper, State.Grad.IsOff))));
-                            break;
-                        case ModeEffect.Unknown:
-                            State = State.With(modes: State.Modes.SetItem(id, ModeFact.Unknown));
-                            break;
-                    }
-                }
-
-                if (isOurs)
-                {
-                    ApplyFieldEffects(callee, syntax, instance);
-                }
-            }
-
-            /// <summary>
-            /// A helper of this compilation that leaves module fields in Eval or Train mode: its own fields when it runs on
-            /// <c>this</c>, static fields whatever its receiver, and the fields of a helper object held in a field of
-            /// <c>this</c> when they are proved to hold a module field of <c>this</c> (<c>_sampler.Sample()</c>).
-            /// </summary>
-            private void ApplyFieldEffects(IMethodSymbol callee, SyntaxNode syntax, IOperation? instance)
-            {
-                var effects = _flow._summaries.FieldEffectsOf(callee.OriginalDefinition, _flow._depth + 1);
-                if (effects.IsEmpty)
-                {
-                    return;
-                }
-
-                var receiver = instance?.SkipConversions();
-                var onThis = receiver is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
-                var holder = !onThis && receiver != null && StorageOf(receiver) is { Symbol: { } held } && (held is IFieldSymbol || held is IPropertySymbol) && !held.IsStatic
-                    ? held
-                    : null;
-                foreach (var effect in effects)
-                {
-                    var target = effect.Field.IsStatic || onThis ? effect.Field
-                        : holder != null ? _flow._summaries.ModuleFieldHeldBy(holder, effect.Field)
-                        : null;
-                    if (target is null)
-                    {
-                        continue;
-                    }
-
-                    var id = _flow.ValueIn(State, Storage.Of(target));
-                    if (id != NoValue)
-                    {
-                        State = State.With(modes: State.Modes.SetItem(id, effect.After(_flow.ModeIn(State, id), syntax, State.Grad.IsOff)));
-                    }
-                }
-            }
+            return ModuleModeTransfer.OnNullEdge(source, branch, state) ?? GradTransfer.OnNullEdge(source, branch, state) ?? state;
         }
     }
 }

@@ -175,7 +175,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var iterator = IsIterator(method);
             foreach (var site in CallSitesOf(method, 0))
             {
-                // An iterator's call records only where it is enumerated in place (ModeFlowEngine.Iterators.cs).
+                // An iterator's call records only where it is enumerated in place (IteratorMethods).
                 if (site is { } known && (!iterator || IsEnumeratedInPlace(known.Site.Syntax)) && IsGradOn(known.Site.Grad, known.Caller))
                 {
                     calls.Add(known.Site.Syntax);

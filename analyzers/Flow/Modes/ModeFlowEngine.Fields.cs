@@ -153,8 +153,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 ModeFact atExit;
                 // The field's value at the end: one the constructor stored, or the one it held on entry (the initializer's),
                 // whose mode the constructor may have changed (`public C() => _model.eval();`).
-                if ((result.Exit.Values.TryGetValue(storage, out var id) || (!result.Exit.Values.ContainsKey(storage) && result.EntryValues.TryGetValue(member, out id)))
-                    && result.Exit.Modes.TryGetValue(id, out var mode))
+                if ((result.Exit.Modules.Values.TryGetValue(storage, out var id) || (!result.Exit.Modules.Values.ContainsKey(storage) && result.EntryValues.TryGetValue(member, out id)))
+                    && result.Exit.Modules.Modes.TryGetValue(id, out var mode))
                 {
                     atExit = mode.EntrySymbol != null && SymbolEqualityComparer.Default.Equals(mode.EntrySymbol, member)
                         ? (initializer ?? ModeFact.Unknown)

@@ -45,12 +45,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 }
 
                 // A field the helper replaced is not followed: the value the caller holds is no longer in it.
-                if (exit.Values.TryGetValue(Storage.Of(pair.Key), out var held) && held != pair.Value)
+                if (exit.Modules.Values.TryGetValue(Storage.Of(pair.Key), out var held) && held != pair.Value)
                 {
                     continue;
                 }
 
-                if (exit.Modes.TryGetValue(pair.Value, out var mode) && (mode.Flags & (ModeFlags.Eval | ModeFlags.Train)) != 0)
+                if (exit.Modules.Modes.TryGetValue(pair.Value, out var mode) && (mode.Flags & (ModeFlags.Eval | ModeFlags.Train)) != 0)
                 {
                     effects.Add(new FieldModeEffect(pair.Key, mode.Flags));
                 }

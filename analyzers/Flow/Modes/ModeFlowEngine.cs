@@ -39,7 +39,27 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
             _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            _iterators = new IteratorMethods(ModelOf);
+            _freezeReach = new FreezeReach(_callSyntax, method => BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
+
+        private readonly IteratorMethods _iterators;
+        private readonly FreezeReach _freezeReach;
+
+        /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
+        public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
+
+        /// <summary>Whether the result of the call <paramref name="call"/> is enumerated where it is called.</summary>
+        public bool IsEnumeratedInPlace(SyntaxNode call) => _iterators.IsEnumeratedInPlace(call);
+
+        /// <summary>
+        /// Whether the flow of a block with <paramref name="facts"/> could freeze (<paramref name="freeze"/>) or unfreeze
+        /// parameters (<see cref="FreezeReach"/>); false proves that no such change reaches the block's flow.
+        /// </summary>
+        public bool MayChangeFreezing(BlockFacts facts, bool freeze) => Exhaustive || _freezeReach.MayChange(facts, freeze);
+
+        /// <summary>Whether the summary of <paramref name="callee"/>, given a module by a body, could freeze (or unfreeze) it.</summary>
+        public bool MayChangeFreezing(IMethodSymbol callee, bool freeze) => Exhaustive || _freezeReach.MayChange(callee, freeze);
 
         public TorchSymbols Symbols { get; }
 
@@ -239,7 +259,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             var id = ordinal < 0 ? result.ThisValue : result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var parameterId) ? parameterId : ModeFlow.NoValue;
-            if (id == ModeFlow.NoValue || !exit.Modes.TryGetValue(id, out var mode))
+            if (id == ModeFlow.NoValue || !exit.Modules.Modes.TryGetValue(id, out var mode))
             {
                 return ModeEffect.Unchanged;
             }
@@ -321,7 +341,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 return FreezeFact.Unknown;
             }
 
-            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
+            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.ByValue.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
             {
                 return null;
             }
@@ -389,14 +409,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
-        // Not cached here: every host runs analyzers through CompilationWithAnalyzers, whose compilation hands out the
-        // driver's own cached model per tree (so bindings are shared with it) and drops it when the tree is done. Holding
-        // models ourselves would keep every bound tree alive for the whole compilation.
-        // Null for a tree of another compilation: in an IDE a project reference's symbols point into its trees, which this
-        // compilation cannot bind (GetSemanticModel would throw); the engine then knows as little as a build would.
-#pragma warning disable RS1030 // The engine follows calls into other bodies of the compilation, as roslyn-analyzers' flow framework does.
-        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ContainsSyntaxTree(tree) ? _compilation.GetSemanticModel(tree) : null;
-#pragma warning restore RS1030
+        // Holding models ourselves would keep every bound tree alive for the whole compilation. Null for a tree of another
+        // compilation: in an IDE a project reference's symbols point into its trees, which this compilation cannot bind;
+        // the engine then knows as little as a build would.
+        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ModelIfInSource(tree);
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
         {

@@ -1,62 +1,64 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
+using TorchSharp.Analyzers.Flow.Modes.Domains;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
     /// <summary>
-    /// The lattice element of the mode flow: which module value each storage holds, the mode of each value
-    /// (values, not storages, carry modes, so that aliases such as <c>var net = model;</c> share one), the grad
-    /// mode, and the grad-mode scopes that are open with the mode each one restores when disposed; which parameters of each value may be frozen, and which
-    /// optimizers were built over trainable parameters only. Immutable.
+    /// The lattice element of the mode flow: the product of its domains (docs/architecture.md, "Flow state domains") —
+    /// module values and their modes, the grad mode with its open scopes, which parameters of each value may be frozen,
+    /// and which optimizers were built over trainable parameters only. Each domain is an immutable struct with its own
+    /// join and equality; the product holds them by value, so changing one domain allocates only this object and the
+    /// unchanged domains share their dictionaries. Immutable.
     /// </summary>
     internal sealed class ModeState
     {
-        public static ModeState Empty(GradFact grad) => new ModeState(
-            ImmutableDictionary<Storage, int>.Empty,
-            ImmutableDictionary<int, ModeFact>.Empty,
-            grad,
-            ImmutableDictionary<Storage, GradFact>.Empty,
-            ImmutableDictionary<int, FreezeFact>.Empty,
-            ImmutableDictionary<Storage, OptimizerFact>.Empty);
+        public static ModeState Empty(GradFact grad)
+            => new ModeState(ModuleModeDomain.Empty, GradModeDomain.Entering(grad), FreezeDomain.Empty, OptimizerDomain.Empty);
 
-        public ModeState(
-            ImmutableDictionary<Storage, int> values,
-            ImmutableDictionary<int, ModeFact> modes,
-            GradFact grad,
-            ImmutableDictionary<Storage, GradFact> scopes,
-            ImmutableDictionary<int, FreezeFact> freezes,
-            ImmutableDictionary<Storage, OptimizerFact> optimizers)
+        public ModeState(ModuleModeDomain modules, GradModeDomain grad, FreezeDomain freezes, OptimizerDomain optimizers)
         {
-            Values = values;
-            Modes = modes;
+            Modules = modules;
             Grad = grad;
-            Scopes = scopes;
             Freezes = freezes;
             Optimizers = optimizers;
         }
 
-        public ImmutableDictionary<Storage, int> Values { get; }
+        /// <summary>Which value each storage holds, and each value's mode.</summary>
+        public ModuleModeDomain Modules { get; }
 
-        public ImmutableDictionary<int, ModeFact> Modes { get; }
-
-        public GradFact Grad { get; }
-
-        public ImmutableDictionary<Storage, GradFact> Scopes { get; }
+        /// <summary>The grad mode in force and the open grad-mode scopes.</summary>
+        public GradModeDomain Grad { get; }
 
         /// <summary>Which parameters of each module value may be frozen.</summary>
-        public ImmutableDictionary<int, FreezeFact> Freezes { get; }
+        public FreezeDomain Freezes { get; }
 
         /// <summary>Optimizers built over the trainable parameters of a module only, by the storage that holds them.</summary>
-        public ImmutableDictionary<Storage, OptimizerFact> Optimizers { get; }
+        public OptimizerDomain Optimizers { get; }
 
         public ModeState With(
-            ImmutableDictionary<Storage, int>? values = null,
-            ImmutableDictionary<int, ModeFact>? modes = null,
-            GradFact? grad = null,
-            ImmutableDictionary<Storage, GradFact>? scopes = null,
-            ImmutableDictionary<int, FreezeFact>? freezes = null,
-            ImmutableDictionary<Storage, OptimizerFact>? optimizers = null)
-            => new ModeState(values ?? Values, modes ?? Modes, grad ?? Grad, scopes ?? Scopes, freezes ?? Freezes, optimizers ?? Optimizers);
+            ModuleModeDomain? modules = null,
+            GradModeDomain? grad = null,
+            FreezeDomain? freezes = null,
+            OptimizerDomain? optimizers = null)
+            => new ModeState(modules ?? Modules, grad ?? Grad, freezes ?? Freezes, optimizers ?? Optimizers);
+
+        /// <summary>
+        /// The join of two states that meet: each domain joined on its own, except that the freeze domain also sees the
+        /// joined module values (a merged value may be frozen as either value was).
+        /// </summary>
+        public static ModeState Join(ModeState left, ModeState right, ModuleValueIds ids)
+        {
+            // Most merges meet equal states (branches that touch no module): the join of equals is either.
+            if (Comparer.Equals(left, right))
+            {
+                return left;
+            }
+
+            var storages = ModuleModeDomain.StoragesOf(left.Modules, right.Modules);
+            var modules = ModuleModeDomain.Join(left.Modules, right.Modules, storages, ids);
+            var freezes = FreezeDomain.Join(left.Freezes, right.Freezes, left.Modules, right.Modules, modules, storages, ids);
+            return new ModeState(modules, GradModeDomain.Join(left.Grad, right.Grad), freezes, OptimizerDomain.Join(left.Optimizers, right.Optimizers));
+        }
 
         /// <summary>Value equality, for the fixpoint test and for memoising finally regions.</summary>
         public static IEqualityComparer<ModeState> Comparer { get; } = new StateComparer();
@@ -70,47 +72,17 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     return true;
                 }
 
-                if (x is null || y is null || !x.Grad.Equals(y.Grad))
-                {
-                    return false;
-                }
-
-                return SameEntries(x.Values, y.Values, EqualityComparer<int>.Default)
-                       && SameEntries(x.Modes, y.Modes, EqualityComparer<ModeFact>.Default)
-                       && SameEntries(x.Scopes, y.Scopes, EqualityComparer<GradFact>.Default)
-                       && SameEntries(x.Freezes, y.Freezes, EqualityComparer<FreezeFact>.Default)
-                       && SameEntries(x.Optimizers, y.Optimizers, EqualityComparer<OptimizerFact>.Default);
+                // The grad mode first: the cheapest test that tells most states apart.
+                return x != null && y != null
+                       && x.Grad.Current.Equals(y.Grad.Current)
+                       && x.Modules.Equals(y.Modules)
+                       && x.Grad.Equals(y.Grad)
+                       && x.Freezes.Equals(y.Freezes)
+                       && x.Optimizers.Equals(y.Optimizers);
             }
 
             public int GetHashCode(ModeState obj)
-            {
-                var hash = obj.Grad.GetHashCode() ^ (obj.Values.Count * 397) ^ (obj.Scopes.Count * 7919);
-                foreach (var pair in obj.Modes)
-                {
-                    hash ^= (pair.Key * 31) + pair.Value.GetHashCode();
-                }
-
-                return hash;
-            }
-
-            private static bool SameEntries<TKey, TValue>(ImmutableDictionary<TKey, TValue> x, ImmutableDictionary<TKey, TValue> y, IEqualityComparer<TValue> values)
-                where TKey : notnull
-            {
-                if (x.Count != y.Count)
-                {
-                    return false;
-                }
-
-                foreach (var pair in x)
-                {
-                    if (!y.TryGetValue(pair.Key, out var other) || !values.Equals(pair.Value, other))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
+                => obj.Modules.GetHashCode() ^ obj.Grad.GetHashCode() ^ obj.Freezes.GetHashCode() ^ obj.Optimizers.GetHashCode();
         }
     }
 }

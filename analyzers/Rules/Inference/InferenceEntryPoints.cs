@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Api;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -42,7 +43,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                if (!reference.IsInSource(compilation))
                 {
                     continue;
                 }
@@ -103,7 +104,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             {
                 foreach (var reference in forward.DeclaringSyntaxReferences)
                 {
-                    if (compilation.ContainsSyntaxTree(reference.SyntaxTree)
+                    if (reference.IsInSource(compilation)
                         && reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => InvokedNames.Of(call) == method.Name))
                     {
                         return true;

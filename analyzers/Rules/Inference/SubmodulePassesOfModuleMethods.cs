@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Flow.Modes;
 using TorchSharp.Analyzers.Api;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -73,7 +74,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             {
                 foreach (var reference in member.DeclaringSyntaxReferences)
                 {
-                    if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                    if (!reference.IsInSource(compilation))
                     {
                         continue;
                     }

@@ -189,10 +189,8 @@ namespace TorchSharp.Analyzers.Rules.Registration
                    || Symbols.GenericModules.Contains(definition, SymbolEqualityComparer.Default);
         }
 
-#pragma warning disable RS1030 // The construction of a class runs through base constructors and helpers in other files; the host's compilation caches models per tree.
-        public SemanticModel? ModelOf(SyntaxTree tree)
-            => _compilation.ContainsSyntaxTree(tree) ? _compilation.GetSemanticModel(tree) : null;
-#pragma warning restore RS1030
+        // The construction of a class runs through base constructors and helpers in other files.
+        public SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ModelIfInSource(tree);
 
         /// <summary>
         /// The operation of a member body or initializer: the one the driver already built for this analysis when the

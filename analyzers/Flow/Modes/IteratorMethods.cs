@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 
@@ -6,14 +7,21 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>
     /// The engine's questions about iterator methods, whose body runs where the result is enumerated, not where they are
     /// called (<see cref="IteratorEnumeration"/>): only a call enumerated in place tells the grad mode of the body.
+    /// One per engine, shared by every rule.
     /// </summary>
-    internal sealed partial class ModeFlowEngine
+    internal sealed class IteratorMethods
     {
+        private readonly Func<SyntaxTree, SemanticModel?> _modelOf;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _iterators = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        public IteratorMethods(Func<SyntaxTree, SemanticModel?> modelOf) => _modelOf = modelOf;
+
         /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (read once per method).</summary>
         public bool IsIterator(IMethodSymbol method)
             => _iterators.GetOrAdd(method.OriginalDefinition, ComputeIsIterator);
 
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> _iterators = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        /// <summary>Whether the result of the call <paramref name="call"/> is enumerated where it is called.</summary>
+        public bool IsEnumeratedInPlace(SyntaxNode call) => IteratorEnumeration.IsEnumeratedInPlace(call, _modelOf(call.SyntaxTree));
 
         private static bool ComputeIsIterator(IMethodSymbol method)
         {
@@ -32,8 +40,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
             return false;
         }
-
-        /// <summary>Whether the result of the call <paramref name="call"/> is enumerated where it is called.</summary>
-        public bool IsEnumeratedInPlace(SyntaxNode call) => IteratorEnumeration.IsEnumeratedInPlace(call, ModelOf(call.SyntaxTree));
     }
 }
