@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,7 +19,6 @@ namespace TorchSharp.Analyzers.Rules.Training
     internal sealed class GradientClearingCalls
     {
         private const int MaxDepth = 3;
-        private static readonly Regex ClearingText = new Regex(@"zero_grad|zero_\s*\(|\bgrad\s*=[^=]", RegexOptions.CultureInvariant);
         private static readonly ConditionalWeakTable<Compilation, GradientClearingCalls> Instances = new ConditionalWeakTable<Compilation, GradientClearingCalls>();
 
         private readonly Compilation _compilation;
@@ -94,11 +92,11 @@ namespace TorchSharp.Analyzers.Rules.Training
         }
 
         /// <summary>Whether the text of <paramref name="syntax"/> clears gradients: zero_grad, zero_( or a write of grad.</summary>
-        public static bool ClearsText(SyntaxNode syntax) => ClearingText.IsMatch(syntax.ToString());
+        public static bool ClearsText(SyntaxNode syntax) => ClearingTextIndex.Clears(syntax);
 
         private bool Clears(SyntaxNode declaration, int depth, System.Collections.Generic.HashSet<string> visiting)
         {
-            if (ClearingText.IsMatch(declaration.ToString()))
+            if (ClearingTextIndex.Clears(declaration))
             {
                 return true;
             }
@@ -108,16 +106,33 @@ namespace TorchSharp.Analyzers.Rules.Training
                 return false;
             }
 
-            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            foreach (var called in _invoked.GetOrAdd(declaration, InvokedNamesIn))
             {
-                var called = InvokedNames.Of(invocation);
-                if (called != null && NameMayClear(called, depth + 1, visiting))
+                if (NameMayClear(called, depth + 1, visiting))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        // The names a declaration calls, read once: a method is asked at each depth it is reached from.
+        private readonly ConcurrentDictionary<SyntaxNode, string[]> _invoked = new ConcurrentDictionary<SyntaxNode, string[]>();
+
+        private static string[] InvokedNamesIn(SyntaxNode declaration)
+        {
+            var names = new System.Collections.Generic.List<string>();
+            var seen = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (InvokedNames.Of(invocation) is { } called && seen.Add(called))
+                {
+                    names.Add(called);
+                }
+            }
+
+            return names.ToArray();
         }
     }
 }
