@@ -161,6 +161,20 @@ static class Server
         }
     }"), AtRunCall(0, "line 45"));
 
+        // No call protects the helper: its own pass is the finding (and the fix puts the scope there), not the calls.
+        [Fact]
+        public Task NoCallProtects_ReportsThePassInTheHelper()
+            => Verify.VerifyAnalyzerAsync(Code(@"
+    static Tensor Run(Net model, Tensor x)
+    {
+        model.eval();
+        return {|#0:model.call(x)|};
+    }
+
+    static Tensor Main(Net model, Tensor x) => Run(model, x);
+    static Tensor Again(Net model, Tensor x) => Run(model, x);"),
+                Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithArguments("model", "it is in eval mode"));
+
         // Negatives.
 
         [Fact]
