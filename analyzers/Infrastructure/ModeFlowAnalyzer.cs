@@ -18,7 +18,7 @@ namespace TorchSharp.Analyzers.Infrastructure
             {
                 if (!block.OperationBlocks.IsEmpty && TorchSymbols.For(block.Compilation) is { } symbols
                     && ModeFlowEngine.For(block.Compilation, symbols, block.Options) is var engine
-                    && (engine.Exhaustive || MayReport(engine.FactsOf(block))))
+                    && (engine.Exhaustive || MayReport(block, engine, engine.FactsOf(block))))
                 {
                     // A body steered by a flag is judged once per value of it: the same finding may come twice.
                     var reported = new HashSet<Location>();
@@ -37,6 +37,12 @@ namespace TorchSharp.Analyzers.Infrastructure
         /// of the rules is called for every block of the compilation.
         /// </summary>
         private protected abstract bool MayReport(BlockFacts facts);
+
+        /// <summary>
+        /// The gate with the block at hand: <see cref="MayReport(BlockFacts)"/> unless a rule also reports on blocks that
+        /// lack every fact the engine gathers (TORCH002 at a call of a helper, a block that may run no model itself).
+        /// </summary>
+        private protected virtual bool MayReport(OperationBlockAnalysisContext context, ModeFlowEngine engine, BlockFacts facts) => MayReport(facts);
 
         /// <summary>Asks the engine about one operation block and reports through <paramref name="report"/> (each location once).</summary>
         private protected abstract void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -37,7 +38,38 @@ namespace TorchSharp.Analyzers.Rules
         // (PPO's detached old log-probs); Analyze asks that of its passes before any flow is built.
         private protected override bool MayReport(BlockFacts facts) => facts.OwnForwardPass || facts.SubmodulePass;
 
+        // A block that runs no model itself may still call a helper whose unprotected calls are reported (ProtectedHelperCalls).
+        private protected override bool MayReport(OperationBlockAnalysisContext context, ModeFlowEngine engine, BlockFacts facts)
+            => MayReport(facts) || ProtectedHelperCalls.For(context, engine).MayBeCalledIn(context);
+
         private protected override void Analyze(OperationBlockAnalysisContext context, ModeFlowEngine engine, Action<Diagnostic> report)
+        {
+            var model = context.OperationBlocks[0].SemanticModel;
+            foreach (var finding in FindingsOf(context, engine))
+            {
+                // A helper that some call runs inside no_grad: the calls that do not break its callers' convention, and the
+                // finding is theirs, reported in their own blocks (docs/rules/TORCH002.md, "Where it reports").
+                if (finding.IsReportedAtCalls)
+                {
+                    continue;
+                }
+
+                report(Diagnostic.Create(
+                    Descriptors.MissingNoGrad,
+                    finding.Pass.Syntax.GetLocation(),
+                    PropertiesOf(finding.Pass.Syntax, model),
+                    finding.ModuleText,
+                    finding.Why));
+            }
+
+            ProtectedHelperCalls.For(context, engine).Report(context, report, call => PropertiesOf(call, model));
+        }
+
+        /// <summary>
+        /// The inference passes of the block that record a graph, by TORCH002's per-pass decision. Asked by the rule of the
+        /// block it analyses, and of a helper's body by the rule analysing a caller (<see cref="ProtectedHelperCalls"/>).
+        /// </summary>
+        internal static IEnumerable<InferencePassFinding> FindingsOf(OperationBlockAnalysisContext context, ModeFlowEngine engine)
         {
             var outputs = ForwardOutputs.IsEnabled(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree) ? new ForwardOutputs(engine.Symbols) : null;
             var submodulePasses = new SubmodulePassesOfModuleMethods(context, engine);
@@ -86,39 +118,28 @@ namespace TorchSharp.Analyzers.Rules
                     why += ", and the lambda runs on another thread, where autograd is on whatever scope created it";
                 }
 
-                // A helper that some call runs inside no_grad: the calls that do not break its callers' convention. The
-                // finding stays at the pass (a diagnostic of this block; the IDE and its fixes need that) and names those
-                // calls, as additional locations too (docs/rules/TORCH002.md, "Where it reports").
-                var unprotectedCalls = ImmutableArray<SyntaxNode>.Empty;
+                // A helper (the pass runs in the grad mode its callers give) that some call runs inside no_grad: the calls
+                // proved to record break the callers' convention.
                 if (site.LocalFunction is null && site.Pass.Grad.Flags == GradFlags.Entry && context.OwningSymbol is IMethodSymbol helper
                     && engine.CallSiteWithGradOff(helper.OriginalDefinition) is { } protectedCall)
                 {
-                    unprotectedCalls = engine.CallsWithGradOn(helper.OriginalDefinition);
-                    if (unprotectedCalls.IsEmpty)
+                    var unprotectedCalls = engine.CallsWithGradOn(helper.OriginalDefinition);
+                    if (!unprotectedCalls.IsEmpty)
                     {
-                        // The other calls' grad modes are not known: no call is proved to record.
-                        continue;
+                        yield return new InferencePassFinding(site.Pass.Invocation, site.ModuleText, why, protectedCall.Syntax, unprotectedCalls);
                     }
 
-                    var reportedIn = site.Pass.Invocation.Syntax.SyntaxTree;
-                    why += "; the call at " + SourceLines.LineText(protectedCall.Syntax, reportedIn) + " runs it inside a grad-disabled scope, "
-                           + (unprotectedCalls.Length == 1 ? "the call at " : "the calls at ")
-                           + string.Join(", ", unprotectedCalls.Select(call => SourceLines.LineText(call, reportedIn))) + " do" + (unprotectedCalls.Length == 1 ? "es" : "") + " not";
+                    // Otherwise the other calls' grad modes are not known: no call is proved to record.
+                    continue;
                 }
 
-                report(Diagnostic.Create(
-                    Descriptors.MissingNoGrad,
-                    site.Pass.Invocation.Syntax.GetLocation(),
-                    unprotectedCalls.Select(call => call.GetLocation()),
-                    PropertiesOf(site.Pass.Invocation, context.OperationBlocks[0].SemanticModel),
-                    site.ModuleText,
-                    why));
+                yield return new InferencePassFinding(site.Pass.Invocation, site.ModuleText, why, null, ImmutableArray<SyntaxNode>.Empty);
             }
         }
 
-        private static ImmutableDictionary<string, string?>? PropertiesOf(IInvocationOperation pass, SemanticModel? model)
+        private static ImmutableDictionary<string, string?>? PropertiesOf(SyntaxNode pass, SemanticModel? model)
         {
-            var lambda = pass.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax || n is StatementSyntax || n is MemberDeclarationSyntax)
+            var lambda = pass.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax || n is StatementSyntax || n is MemberDeclarationSyntax)
                 as AnonymousFunctionExpressionSyntax;
             if (lambda?.ExpressionBody is null || model is null || model.SyntaxTree != lambda.SyntaxTree
                 || !(model.GetSymbolInfo(lambda).Symbol is IMethodSymbol symbol))

@@ -393,7 +393,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             };
 
         /// <summary>The body of a method or constructor of this compilation (its first declaration that has one), bound through the driver's model; null otherwise.</summary>
-        private IOperation? BodyOperationOf(IMethodSymbol method)
+        public IOperation? BodyOperationOf(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {

@@ -39,6 +39,7 @@ namespace Lib
         public static void Unfreeze(nn.Module module) { foreach (var p in module.parameters()) p.requires_grad = true; }
         public static void ClearGradients(optim.Optimizer optimizer) { optimizer.zero_grad(); }
         public static void Report(string text) { Console.WriteLine(text); }
+        public static Tensor Apply(nn.Module<Tensor, Tensor> module, Tensor x) => module.call(x);
     }
 }";
 
@@ -100,6 +101,28 @@ class C
         model.eval();
         return {|#0:model.call(x)|};
     }"), Diagnostic<TorchSharp.Analyzers.Rules.MissingNoGradAnalyzer>(DiagnosticIds.MissingNoGrad).WithLocation(0).WithArguments("model", "it is in eval mode"));
+
+        // A library method is no helper whose calls are judged (its body is not in this compilation); a helper of this
+        // project named like it still is.
+        [Fact]
+        public Task TORCH002_LibraryMethodCalledInsideAndOutsideNoGrad_OnlyOwnHelpersCallIsReported()
+            => VerifyAsync<TorchSharp.Analyzers.Rules.MissingNoGradAnalyzer>(Code(@"
+    static Tensor Apply(LibNet model, Tensor x)
+    {
+        model.eval();
+        return {|#1:model.call(x)|};
+    }
+
+    static void Main(LibNet model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            {|#2:Apply(model, x)|};
+            Helpers.Apply(model, x);
+        }
+        {|#0:Apply(model, x)|};
+        Helpers.Apply(model, x);
+    }"), Rules.TORCH002.UnprotectedCallExpectation.At(0, 1, 2, "Apply()", "model", "line 15", "it is in eval mode", "line 22"));
 
         [Fact]
         public Task TORCH003_LibraryFreezeIsUnknown_Silent()

@@ -35,10 +35,9 @@ public static class NetExtensions
 
 public static class Use
 {
-    public static Tensor Run(Net m, Tensor x) { using (torch.no_grad()) { return m.Apply(x); } }
+    public static Tensor Run(Net m, Tensor x) { using (torch.no_grad()) { return {|#2:m.Apply(x)|}; } }
     public static Tensor Open(Net m, Tensor x) => {|#1:m.Apply(x)|};
-}", Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                .WithArguments("model", "it is in eval mode; the call at line 21 runs it inside a grad-disabled scope, the call at line 22 does not"));
+}", UnprotectedCallExpectation.At(1, 0, 2, "Apply()", "model", "line 16", "it is in eval mode", "line 21"));
 
         [Fact]
         public Task GenericInterfaceMethodEveryCallOfWhichIsInsideNoGrad_IsSilent()
@@ -94,9 +93,8 @@ public sealed class Derived : BaseRunner
 
 public static class Use
 {
-    public static Tensor Run(Derived r, Net m, Tensor x) { using (torch.no_grad()) { return r.Apply(m, x); } }
+    public static Tensor Run(Derived r, Net m, Tensor x) { using (torch.no_grad()) { return {|#2:r.Apply(m, x)|}; } }
     public static Tensor Open(IRunner r, Net m, Tensor x) => {|#1:r.Apply(m, x)|};
-}", Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                .WithArguments("m", "it is in eval mode; the call at line 28 runs it inside a grad-disabled scope, the call at line 29 does not"));
+}", UnprotectedCallExpectation.At(1, 0, 2, "Apply()", "m", "line 23", "it is in eval mode", "line 28"));
     }
 }

@@ -27,9 +27,9 @@ public sealed class Net : nn.Module<Tensor, Tensor>
 }
 ";
 
-        private static DiagnosticResult Mixed(int pass, int call, int protectedLine, string unprotected)
-            => Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(pass).WithLocation(call)
-                .WithArguments("model", "it is in eval mode; the call at line " + protectedLine + " runs it inside a grad-disabled scope, the call at " + unprotected + " does not");
+        // Reported at the unprotected call #1, naming the pass #0 and the protected call #2.
+        private static DiagnosticResult AtCall(string passLine, string protectedLine)
+            => UnprotectedCallExpectation.At(1, 0, 2, "new Scorer()", "model", passLine, "it is in eval mode", protectedLine);
 
         [Fact]
         public Task ChainedConstructorOutsideNoGrad_IsACallerThatRecords()
@@ -43,8 +43,8 @@ public sealed class Scorer
 
 public static class Use
 {
-    public static Tensor Run(Net m, Tensor x) { using (torch.no_grad()) { return new Scorer(m, x).Score; } }
-}", Mixed(0, 1, 23, "line 18"));
+    public static Tensor Run(Net m, Tensor x) { using (torch.no_grad()) { return {|#2:new Scorer(m, x)|}.Score; } }
+}", AtCall("line 17", "line 23"));
 
         [Fact]
         public Task ChainedConstructorWhoseEveryCallerDisablesGrad_IsSilent()
@@ -80,7 +80,7 @@ public sealed class Scorer
 
 public static class Use
 {
-    public static Tensor Protected(Net m, Tensor x) { using (torch.no_grad()) { return new Scorer(m, x).Score; } }
+    public static Tensor Protected(Net m, Tensor x) { using (torch.no_grad()) { return {|#2:new Scorer(m, x)|}.Score; } }
 }",
                         @"using Sc = Scorer;
 using static TorchSharp.torch;
@@ -92,7 +92,7 @@ public static class Other
                     },
                 },
             };
-            test.ExpectedDiagnostics.Add(Mixed(0, 1, 22, "line 6 of Test1.cs"));
+            test.ExpectedDiagnostics.Add(AtCall("line 17 of Test0.cs", "line 22 of Test0.cs"));
             return test.RunAsync();
         }
     }

@@ -36,9 +36,8 @@ public static class Use
             => Verify.VerifyAnalyzerAsync(Header + Predictor + @"
 public static class Use
 {
-    public static Tensor Run(IPredictor p, Tensor x) { using (torch.no_grad()) { return p.Predict(x); } }
+    public static Tensor Run(IPredictor p, Tensor x) { using (torch.no_grad()) { return {|#2:p.Predict(x)|}; } }
     public static Tensor Open(IPredictor p, Tensor x) => {|#1:p.Predict(x)|};
-}", Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                .WithArguments("_model", "it is in eval mode; the call at line 25 runs it inside a grad-disabled scope, the call at line 26 does not"));
+}", UnprotectedCallExpectation.At(1, 0, 2, "Predict()", "_model", "line 20", "it is in eval mode", "line 25"));
     }
 }

@@ -87,11 +87,11 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
         {
             using (torch.no_grad())
             {
-                return Generate(model, x, 4).Count();
+                return {|#2:Generate(model, x, 4)|}.Count();
             }
         }
         return {|#1:Generate(model, x, 4)|}.Count();
-    }"), ByName(0).WithLocation(1).WithArguments("model", "'Generate' is an inference method; the call at line 50 runs it inside a grad-disabled scope, the call at line 53 does not"));
+    }"), UnprotectedCallExpectation.At(1, 0, 2, "Generate()", "model", "line 39", "'Generate' is an inference method", "line 50"));
 
         [Fact]
         public Task OneCallerEnumeratesInPlaceWithGradOn_AnotherLetsItEscape_Reports()

@@ -72,11 +72,11 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     {
         using (torch.no_grad())
         {
-            batches.ForEach(x => Predict(x));
+            batches.ForEach(x => {|#2:Predict(x)|});
             batches.Select(Predict).ToList();
         }
         return {|#1:Predict(one)|};
-    }"), ByName(0, "; the call at line 41 runs it inside a grad-disabled scope, the call at line 44 does not").WithLocation(1));
+    }"), UnprotectedCallExpectation.At(1, 0, 2, "Predict()", "_model", "line 36", "'Predict' is an inference method", "line 41"));
 
         // A method group converted anywhere else — returned, stored, a conditional's branch — is a delegate that may run
         // anywhere: once the text tier saw method groups only as arguments, and these were silent (found by

@@ -426,11 +426,11 @@ class C
     {
         using (torch.no_grad())
         {
-            return Forward(new Net(), x);
+            return {|#2:Forward(new Net(), x)|};
         }
     }
 
-    Tensor Unsafe(Tensor x) => {|#1:Forward(new Net(), x)|};"), Expect(0, "model", InEval + "; the call at line 45 runs it inside a grad-disabled scope, the call at line 49 does not").WithLocation(1));
+    Tensor Unsafe(Tensor x) => {|#1:Forward(new Net(), x)|};"), UnprotectedCallExpectation.At(1, 0, 2, "Forward()", "model", "line 38", InEval, "line 45"));
 
         [Fact]
         public Task ParameterPassedInEvalByEveryCaller_Reports()

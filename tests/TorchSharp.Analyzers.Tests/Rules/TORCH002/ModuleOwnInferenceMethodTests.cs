@@ -148,13 +148,12 @@ class Program
     {
         using (torch.no_grad())
         {
-            return lm.generate(idx);
+            return {|#2:lm.generate(idx)|};
         }
     }
 
     static Tensor Loud(TinyLm lm, Tensor idx) => {|#1:lm.generate(idx)|};
-}"), VerifyNoGrad.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                .WithArguments("this", "'generate' is an inference method; the call at line 27 runs it inside a grad-disabled scope, the call at line 31 does not"));
+}"), UnprotectedCallExpectation.At(1, 0, 2, "generate()", "this", "line 18", "'generate' is an inference method", "line 27"));
 
         [Fact]
         public Task LocalFunctionNamedLikeInference_CalledWithGradOn_Reports()

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
 using TorchSharp.Analyzers.CodeFixes;
 using Xunit;
 using static TorchSharp.Analyzers.Tests.Rules.TORCH001.MissingEvalDiagnosticsTests;
@@ -8,52 +9,159 @@ using Verify = TorchSharp.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
 
 namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
 {
-    /// <summary>The fix for a helper that some calls protect and others do not: the scope goes into the helper, so every call is protected.</summary>
+    /// <summary>
+    /// The fix at a call that runs a helper with autograd on while another call protects it: the call follows its
+    /// callers' convention — its statement goes under the scope (a block or a using declaration), or the body of the
+    /// lambda it is written in does; Fix All wraps every such call.
+    /// </summary>
     public class UnprotectedCallSiteCodeFixTests
     {
-        [Fact]
-        public Task TheHelperIsWrapped()
-            => Verify.VerifyCodeFixAsync(
-                Code(@"
+        private const string Run = @"
     static Tensor Run(Net model, Tensor x)
     {
         model.eval();
-        return {|#0:model.call(x)|};
+        return {|#1:model.call(x)|};
     }
+";
 
+        private const string RunFixed = @"
+    static Tensor Run(Net model, Tensor x)
+    {
+        model.eval();
+        return model.call(x);
+    }
+";
+
+        private static DiagnosticResult AtRunCall(int call, string protectedLine)
+            => UnprotectedCallExpectation.At(call, 1, 2, "Run()", "model", "line 38", "it is in eval mode", protectedLine);
+
+        [Fact]
+        public Task TheCallIsWrappedInAUsingBlock_WithItsComment()
+            => Verify.VerifyCodeFixAsync(
+                Code(Run + @"
     static void Main(Net model, Tensor x)
     {
         using (torch.no_grad())
         {
-            Run(model, x);
+            {|#2:Run(model, x)|};
         }
-        var again = {|#1:Run(model, x)|};
+        // scored again for the log
+        var again = {|#0:Run(model, x)|};
         Console.WriteLine(again.sum().ToSingle());
     }"),
-                new[]
-                {
-                    Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                        .WithArguments("model", "it is in eval mode; the call at line 45 runs it inside a grad-disabled scope, the call at line 47 does not"),
-                },
-                Code(@"
-    static Tensor Run(Net model, Tensor x)
-    {
-        model.eval();
-        using (torch.no_grad())
-        {
-            return model.call(x);
-        }
-    }
-
+                new[] { AtRunCall(0, "line 45") },
+                Code(RunFixed + @"
     static void Main(Net model, Tensor x)
     {
         using (torch.no_grad())
         {
             Run(model, x);
         }
-        var again = Run(model, x);
-        Console.WriteLine(again.sum().ToSingle());
+        // scored again for the log
+        using (torch.no_grad())
+        {
+            var again = Run(model, x);
+            Console.WriteLine(again.sum().ToSingle());
+        }
     }"),
                 MissingNoGradCodeFixProvider.UsingBlockKey);
+
+        [Fact]
+        public Task AUsingDeclarationBeforeTheCall()
+            => Verify.VerifyCodeFixAsync(
+                Code(Run + @"
+    static Tensor Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            {|#2:Run(model, x)|};
+        }
+        return {|#0:Run(model, x)|};
+    }"),
+                new[] { AtRunCall(0, "line 45") },
+                Code(RunFixed + @"
+    static Tensor Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            Run(model, x);
+        }
+        using var noGrad = torch.no_grad();
+        return Run(model, x);
+    }"),
+                MissingNoGradCodeFixProvider.UsingDeclarationKey);
+
+        [Fact]
+        public Task ACallInALambdaOnAnotherThread_TheScopeGoesInsideTheLambda()
+            => Verify.VerifyCodeFixAsync(
+                Code(Run + @"
+    static void Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            {|#2:Run(model, x)|};
+            new System.Threading.Thread(() => {|#0:Run(model, x)|}).Start();
+        }
+    }"),
+                new[] { AtRunCall(0, "line 45") },
+                Code(RunFixed + @"
+    static void Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            Run(model, x);
+            new System.Threading.Thread(() =>
+            {
+                using (torch.no_grad())
+                {
+                    Run(model, x);
+                }
+            }).Start();
+        }
+    }"),
+                MissingNoGradCodeFixProvider.UsingBlockKey);
+
+        [Fact]
+        public Task FixAll_WrapsEveryUnprotectedCall_AcrossMethods()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = Code(Run + @"
+    static void Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            {|#2:Run(model, x)|};
+        }
+        Console.WriteLine({|#0:Run(model, x)|}.sum().ToSingle());
+    }
+
+    static Tensor Other(Net model, Tensor x) => {|#3:Run(model, x)|};"),
+                FixedCode = Code(RunFixed + @"
+    static void Main(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            Run(model, x);
+        }
+        using (torch.no_grad())
+        {
+            Console.WriteLine(Run(model, x).sum().ToSingle());
+        }
+    }
+
+    static Tensor Other(Net model, Tensor x)
+    {
+        using (torch.no_grad())
+        {
+            return Run(model, x);
+        }
+    }"),
+                CodeActionEquivalenceKey = MissingNoGradCodeFixProvider.UsingBlockKey,
+            };
+            test.ExpectedDiagnostics.Add(AtRunCall(0, "line 45"));
+            test.ExpectedDiagnostics.Add(AtRunCall(3, "line 45"));
+            return test.RunAsync();
+        }
     }
 }

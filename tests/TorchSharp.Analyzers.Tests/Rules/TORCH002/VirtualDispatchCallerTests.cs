@@ -90,10 +90,9 @@ namespace TorchSharp.Analyzers.Tests.Rules.TORCH002
     {
         using (torch.no_grad())
         {
-            scorer.Predict(x);
+            {|#2:scorer.Predict(x)|};
         }
         return {|#1:scorer.Predict(x)|};
-    }"), Verify.Diagnostic(DiagnosticIds.MissingNoGrad).WithLocation(0).WithLocation(1)
-                .WithArguments("_model", "'Predict' is an inference method; the call at line 47 runs it inside a grad-disabled scope, the call at line 49 does not"));
+    }"), UnprotectedCallExpectation.At(1, 0, 2, "Predict()", "_model", "line 40", "'Predict' is an inference method", "line 47"));
     }
 }
