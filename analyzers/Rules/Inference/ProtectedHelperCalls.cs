@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using TorchSharp.Analyzers.Api;
 using TorchSharp.Analyzers.Flow;
 using TorchSharp.Analyzers.Flow.Modes;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Rules.Inference
 {
@@ -143,7 +144,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
         /// </summary>
         private ImmutableDictionary<string, ImmutableArray<IMethodSymbol>> FindHelpers()
         {
-            var methodNames = new HashSet<string>(StringComparer.Ordinal);
+            var methods = new List<MethodDeclarationSyntax>();
             var constructorTypes = new HashSet<string>(StringComparer.Ordinal);
             foreach (var tree in _compilation.SyntaxTrees)
             {
@@ -153,7 +154,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                     continue;
                 }
 
-                foreach (var member in tree.GetRoot().DescendantNodes(node => !(node is BaseMethodDeclarationSyntax)).OfType<BaseMethodDeclarationSyntax>())
+                foreach (var member in _engine.Exhaustive ? DeclaredMembers(tree) : MembersNamingAPass(text))
                 {
                     if (!(BodyOf(member) is { } body) || !(_engine.Exhaustive || NamesAPass(text, body.SpanStart, body.Span.End)))
                     {
@@ -163,7 +164,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                     switch (member)
                     {
                         case MethodDeclarationSyntax method:
-                            methodNames.Add(method.Identifier.ValueText);
+                            methods.Add(method);
                             break;
                         case ConstructorDeclarationSyntax constructor:
                             constructorTypes.Add(constructor.Identifier.ValueText);
@@ -174,8 +175,10 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
             var helpers = new Dictionary<string, ImmutableArray<IMethodSymbol>.Builder>(StringComparer.Ordinal);
 
-            // An explicit interface implementation is named `IPredictor.Predict`; its calls are written `Predict`.
-            foreach (var symbol in methodNames.Count == 0 ? Enumerable.Empty<ISymbol>() : _compilation.GetSymbolsWithName(name => methodNames.Contains(CallName(name)), SymbolFilter.Member))
+            // The methods themselves, from their declarations: asked by name, the compiler would also hand over every
+            // other method of that name (a Bonsai operator's hundred `Process` methods), each to be judged for nothing —
+            // a method whose body names no pass has no finding to give its calls.
+            foreach (var symbol in methods.Select(method => _compilation.ModelIfInSource(method.SyntaxTree)?.GetDeclaredSymbol(method)))
             {
                 // A module's forward is a piece of its caller's forward pass, never a helper whose calls are judged.
                 if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
@@ -207,6 +210,31 @@ namespace TorchSharp.Analyzers.Rules.Inference
             }
 
             return helpers.ToImmutableDictionary(pair => pair.Key, pair => pair.Value.ToImmutable(), StringComparer.Ordinal);
+        }
+
+        // Every method, constructor and operator declared in the tree (not the local functions in them).
+        private static IEnumerable<BaseMethodDeclarationSyntax> DeclaredMembers(SyntaxTree tree)
+            => tree.GetRoot().DescendantNodes(node => !(node is BaseMethodDeclarationSyntax)).OfType<BaseMethodDeclarationSyntax>();
+
+        // The members around the words `call` and `forward` of the tree, each once, from the word index: the same
+        // members DeclaredMembers would keep after the text check, without walking the syntax of every file that names
+        // a forward pass somewhere.
+        private static IEnumerable<BaseMethodDeclarationSyntax> MembersNamingAPass(SourceWords text)
+        {
+            var members = new HashSet<BaseMethodDeclarationSyntax>();
+            var whole = new Microsoft.CodeAnalysis.Text.TextSpan(0, text.Text.Length);
+            foreach (var word in new[] { TorchNames.Call, TorchNames.Forward })
+            {
+                foreach (var token in EscapedNames.TokensIn(text, word, whole))
+                {
+                    if (token.Parent?.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() is { } member)
+                    {
+                        members.Add(member);
+                    }
+                }
+            }
+
+            return members;
         }
 
         private static void File(Dictionary<string, ImmutableArray<IMethodSymbol>.Builder> helpers, string word, IMethodSymbol helper)
