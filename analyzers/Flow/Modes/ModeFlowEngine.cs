@@ -26,9 +26,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
 
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
         private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
+        private readonly CalleeBodies _calleeBodies;
 
         private ModeFlowEngine(Compilation compilation, TorchSymbols symbols, bool exhaustive, bool lambdaEntries)
         {
@@ -38,9 +38,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
+            _calleeBodies = new CalleeBodies(compilation, symbols, this);
             _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             _iterators = new IteratorMethods(ModelOf);
-            _freezeReach = new FreezeReach(_callSyntax, method => BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
+            _freezeReach = new FreezeReach(_callSyntax, method => _calleeBodies.BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
 
         private readonly IteratorMethods _iterators;
@@ -372,47 +373,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
         }
 
-        /// <summary>The flow of a method of this compilation, analysed at <paramref name="depth"/>; null when it has no body we can read.</summary>
-        private ModeFlowResult? BodyOf(IMethodSymbol method, int depth)
-            => depth > MaxDepth ? null : _bodies.GetOrAdd((method, depth), key => ComputeBody(key.Item1, key.Item2));
+        private ModeFlowResult? BodyOf(IMethodSymbol method, int depth) => _calleeBodies.BodyOf(method, depth);
 
-        private ModeFlowResult? ComputeBody(IMethodSymbol method, int depth)
-            => GraphOf(method) is { } graph ? ModeFlow.Analyze(graph, Symbols, this, depth, isNestedFunction: false) : null;
+        private ControlFlowGraph? GraphOf(IMethodSymbol method) => _calleeBodies.GraphOf(method);
 
-        // One graph per body, whatever depth asks for its flow.
-        private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _bodyGraphs = new ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?>(SymbolEqualityComparer.Default);
-
-        private ControlFlowGraph? GraphOf(IMethodSymbol method) => _bodyGraphs.GetOrAdd(method, CreateGraph);
-
-        private ControlFlowGraph? CreateGraph(IMethodSymbol method)
-            => BodyOperationOf(method) switch
-            {
-                IMethodBodyOperation body => ControlFlowGraph.Create(body),
-                IConstructorBodyOperation body => ControlFlowGraph.Create(body),
-                _ => null,
-            };
-
-        /// <summary>The body of a method or constructor of this compilation (its first declaration that has one), bound through the driver's model; null otherwise.</summary>
-        private IOperation? BodyOperationOf(IMethodSymbol method)
-        {
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax();
-                if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
-                    && ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body
-                    && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
-                {
-                    return body;
-                }
-            }
-
-            return null;
-        }
-
-        // Holding models ourselves would keep every bound tree alive for the whole compilation. Null for a tree of another
-        // compilation: in an IDE a project reference's symbols point into its trees, which this compilation cannot bind;
-        // the engine then knows as little as a build would.
-        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ModelIfInSource(tree);
+        private SemanticModel? ModelOf(SyntaxTree tree) => _calleeBodies.ModelOf(tree);
 
         private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
         {
@@ -431,14 +396,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
             public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
 
             public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member) ^ Depth;
-        }
-
-        private sealed class MethodDepthComparer : IEqualityComparer<(IMethodSymbol, int)>
-        {
-            public bool Equals((IMethodSymbol, int) x, (IMethodSymbol, int) y)
-                => x.Item2 == y.Item2 && SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1);
-
-            public int GetHashCode((IMethodSymbol, int) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Item1) ^ obj.Item2;
         }
     }
 }
