@@ -39,13 +39,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
             _calleeBodies = new CalleeBodies(compilation, symbols, this);
-            _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             _iterators = new IteratorMethods(ModelOf);
+            _callSites = new CallSites(compilation, exhaustive, _callSyntax, _calleeBodies, graph => Analyze(graph, isNestedFunction: true));
+            _provedGrad = new ProvedGrad(_callSites, _iterators);
+            _callerGrad = new CallerGrad(exhaustive, _callSyntax, _callSites, _iterators, _provedGrad);
+            _parameterEntries = new ParameterEntries(_callSites, ResolveEntry);
             _freezeReach = new FreezeReach(_callSyntax, method => _calleeBodies.BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
 
         private readonly IteratorMethods _iterators;
         private readonly FreezeReach _freezeReach;
+        private readonly CallSites _callSites;
+        private readonly CallerGrad _callerGrad;
+        private readonly ProvedGrad _provedGrad;
+        private readonly ParameterEntries _parameterEntries;
 
         /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
         public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
@@ -225,7 +232,35 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// that grad at the entry of its body is never off because of a caller.
         /// </summary>
         public bool MayRunWithGradOff(ISymbol owner)
-            => owner is IMethodSymbol method && MayRunWithGradOff(method.OriginalDefinition, 0);
+            => owner is IMethodSymbol method && _callSites.MayRunWithGradOff(method.OriginalDefinition, 0);
+
+        /// <summary>
+        /// Whether autograd is off on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// switched off in the body, or off at entry because every caller of this compilation holds a grad-disabled scope.
+        /// </summary>
+        public bool IsGradOff(GradFact grad, ISymbol owner) => _callerGrad.IsGradOff(grad, owner);
+
+        /// <summary>
+        /// Whether autograd records on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// enabled in the body, or enabled at entry and not every caller of this compilation holds a grad-disabled scope
+        /// (<see cref="CallerGrad"/>). Unknown grad modes answer false.
+        /// </summary>
+        public bool IsGradOn(GradFact grad, ISymbol owner) => _callerGrad.IsGradOn(grad, owner);
+
+        /// <summary>Whether autograd provably records at a point of <paramref name="owner"/>'s body with <paramref name="grad"/> (<see cref="ProvedGrad"/>).</summary>
+        public bool IsGradProvablyOn(GradFact grad, ISymbol owner) => _provedGrad.IsGradProvablyOn(grad, owner);
+
+        /// <summary>Whether every call site of <paramref name="method"/> in this compilation runs with autograd off (<see cref="CallerGrad"/>).</summary>
+        public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0) => _callerGrad.EveryCallerDisablesGrad(method, depth);
+
+        /// <summary>A call site of <paramref name="method"/> that runs with autograd off, or null when there is none (<see cref="CallerGrad"/>).</summary>
+        public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0) => _callerGrad.CallSiteWithGradOff(method, depth);
+
+        /// <summary>The calls of <paramref name="method"/> in this compilation that provably run it with autograd on (<see cref="CallerGrad"/>).</summary>
+        public ImmutableArray<SyntaxNode> CallsWithGradOn(IMethodSymbol method) => _callerGrad.CallsWithGradOn(method);
+
+        /// <summary>The invocations and creations written with <paramref name="name"/> in this compilation (<see cref="CallSites"/>).</summary>
+        public ImmutableArray<SyntaxNode> CallsWritten(string name) => _callSites.CallsWritten(name);
 
         /// <summary>Whether autograd is off at <paramref name="pass"/> on every path, proved from the structure of the body (<see cref="SilenceProofs"/>).</summary>
         public bool GradIsProvedOff(IInvocationOperation pass) => !Exhaustive && SilenceProofs.GradIsOff(pass, Symbols, _callSyntax);
@@ -365,7 +400,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var rest = new ModeFact(fact.Flags & ~ModeFlags.Entry, fact.TrainOrigin, null);
             var entered = depth >= MaxDepth ? ModeFact.Unknown : fact.EntrySymbol switch
             {
-                IParameterSymbol parameter => ParameterEntry(parameter, depth),
+                IParameterSymbol parameter => _parameterEntries.EntryOf(parameter, depth),
                 IFieldSymbol field => FieldEntry(field, depth),
                 IPropertySymbol property => FieldEntry(property, depth),
                 _ => ModeFact.Unknown,
