@@ -18,7 +18,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// call sites of a method, and says in which mode a parameter or a field enters a method. Thread-safe: the
     /// driver analyses bodies concurrently.
     /// </summary>
-    internal sealed partial class ModeFlowEngine : ICalleeSummaries
+    internal sealed class ModeFlowEngine : ICalleeSummaries
     {
         /// <summary>How many calls deep summaries and call-site questions go before answering Unknown.</summary>
         public const int MaxDepth = 3;
@@ -26,7 +26,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
 
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
         private readonly CalleeBodies _calleeBodies;
 
@@ -43,7 +42,10 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _callSites = new CallSites(compilation, exhaustive, _callSyntax, _calleeBodies, graph => Analyze(graph, isNestedFunction: true));
             _provedGrad = new ProvedGrad(_callSites, _iterators);
             _callerGrad = new CallerGrad(exhaustive, _callSyntax, _callSites, _iterators, _provedGrad);
-            _parameterEntries = new ParameterEntries(_callSites, ResolveEntry);
+            System.Func<ModeFact, int, ModeFact> resolveEntry = ResolveEntry;
+            _parameterEntries = new ParameterEntries(_callSites, resolveEntry);
+            _fieldEntries = new FieldEntries(exhaustive, symbols, _calleeBodies, resolveEntry);
+            _helperFieldEffects = new HelperFieldEffects(exhaustive, _callSyntax, symbols, _calleeBodies);
             _freezeReach = new FreezeReach(_callSyntax, method => _calleeBodies.BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
 
@@ -53,6 +55,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly CallerGrad _callerGrad;
         private readonly ProvedGrad _provedGrad;
         private readonly ParameterEntries _parameterEntries;
+        private readonly FieldEntries _fieldEntries;
+        private readonly HelperFieldEffects _helperFieldEffects;
 
         /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
         public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
@@ -385,6 +389,18 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return fact;
         }
 
+        /// <inheritdoc />
+        public ImmutableArray<FieldModeEffect> FieldEffectsOf(IMethodSymbol callee, int depth) => _helperFieldEffects.FieldEffectsOf(callee, depth);
+
+        /// <inheritdoc />
+        public ISymbol? ModuleFieldHeldBy(ISymbol holder, ISymbol inner) => _helperFieldEffects.ModuleFieldHeldBy(holder, inner);
+
+        /// <summary>
+        /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
+        /// <c>this</c>) in a method of its class other than <paramref name="except"/>, or null (<see cref="FieldEntries"/>).
+        /// </summary>
+        public SyntaxNode? EvalElsewhere(ISymbol member, IMethodSymbol except) => _fieldEntries.EvalElsewhere(member, except);
+
         /// <summary>
         /// Replaces an <see cref="ModeFlags.Entry"/> mode by what enters: for a parameter, the join of the modes its
         /// callers pass (no callers: stays Entry); for a field, the mode the class's constructors leave it in when no
@@ -401,8 +417,8 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var entered = depth >= MaxDepth ? ModeFact.Unknown : fact.EntrySymbol switch
             {
                 IParameterSymbol parameter => _parameterEntries.EntryOf(parameter, depth),
-                IFieldSymbol field => FieldEntry(field, depth),
-                IPropertySymbol property => FieldEntry(property, depth),
+                IFieldSymbol field => _fieldEntries.EntryOf(field, depth),
+                IPropertySymbol property => _fieldEntries.EntryOf(property, depth),
                 _ => ModeFact.Unknown,
             };
             return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
@@ -410,27 +426,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private ModeFlowResult? BodyOf(IMethodSymbol method, int depth) => _calleeBodies.BodyOf(method, depth);
 
-        private ControlFlowGraph? GraphOf(IMethodSymbol method) => _calleeBodies.GraphOf(method);
-
         private SemanticModel? ModelOf(SyntaxTree tree) => _calleeBodies.ModelOf(tree);
-
-        private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
-        {
-            private readonly ISymbol _member;
-
-            public IFieldOrPropertyKey(ISymbol member, int depth)
-            {
-                _member = member;
-                Depth = depth;
-            }
-
-            public int Depth { get; }
-
-            public bool Equals(IFieldOrPropertyKey other) => Depth == other.Depth && SymbolEqualityComparer.Default.Equals(_member, other._member);
-
-            public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
-
-            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member) ^ Depth;
-        }
     }
 }
