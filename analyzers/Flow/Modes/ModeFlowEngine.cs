@@ -15,8 +15,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>
     /// The mode-flow engine of one compilation: runs <see cref="ModeFlow"/> on bodies, summarises callees for their
     /// callers (computed on demand, cached, at most <see cref="MaxDepth"/> calls deep, so recursion ends), finds the
-    /// call sites of a method, and says in which mode a parameter or a field enters a method. Thread-safe: the
-    /// driver analyses bodies concurrently.
+    /// call sites of a method, and says in which mode a parameter or a field enters a method. What the rules ask goes
+    /// through here; each answer comes from the part that owns it (<see cref="CalleeBodies"/>,
+    /// <see cref="CalleeSummaries"/>, <see cref="CallSites"/>, <see cref="CallerGrad"/>, <see cref="ProvedGrad"/>,
+    /// <see cref="ParameterEntries"/>, <see cref="FieldEntries"/>, <see cref="HelperFieldEffects"/>,
+    /// <see cref="IteratorMethods"/>, <see cref="FreezeReach"/>). Thread-safe: the driver analyses bodies concurrently.
     /// </summary>
     internal sealed class ModeFlowEngine : ICalleeSummaries
     {
@@ -25,7 +28,6 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
 
-        private readonly Compilation _compilation;
         private readonly CallSyntaxIndex _callSyntax;
         private readonly CalleeBodies _calleeBodies;
 
@@ -33,12 +35,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
         {
             Exhaustive = exhaustive;
             LambdaEntriesEnabled = lambdaEntries;
-            _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
             _calleeBodies = new CalleeBodies(compilation, symbols, this);
-            _iterators = new IteratorMethods(ModelOf);
+            _iterators = new IteratorMethods(_calleeBodies.ModelOf);
             _callSites = new CallSites(compilation, exhaustive, _callSyntax, _calleeBodies, graph => Analyze(graph, isNestedFunction: true));
             _provedGrad = new ProvedGrad(_callSites, _iterators);
             _callerGrad = new CallerGrad(exhaustive, _callSyntax, _callSites, _iterators, _provedGrad);
@@ -46,6 +47,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
             _parameterEntries = new ParameterEntries(_callSites, resolveEntry);
             _fieldEntries = new FieldEntries(exhaustive, symbols, _calleeBodies, resolveEntry);
             _helperFieldEffects = new HelperFieldEffects(exhaustive, _callSyntax, symbols, _calleeBodies);
+            _summaries = new CalleeSummaries(exhaustive, _callSyntax, symbols, _calleeBodies);
             _freezeReach = new FreezeReach(_callSyntax, method => _calleeBodies.BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
 
@@ -57,6 +59,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
         private readonly ParameterEntries _parameterEntries;
         private readonly FieldEntries _fieldEntries;
         private readonly HelperFieldEffects _helperFieldEffects;
+        private readonly CalleeSummaries _summaries;
 
         /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
         public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
@@ -283,111 +286,13 @@ namespace TorchSharp.Analyzers.Flow.Modes
                    && (ResolveEntry(ModeFact.Entry(entered!)).Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0);
 
         /// <inheritdoc />
-        public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
-        {
-            if (depth > MaxDepth || ordinal < -1 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
-            {
-                return ModeEffect.Unknown;
-            }
-
-            // Ordinal -1 is the receiver: a method of the module's own class (a mask helper, a sampler) that never sets
-            // the mode of `this` leaves it as it was. Only where the body read is the one that runs: not for a method a
-            // subclass may override.
-            if (ordinal < 0 && (callee.IsAbstract || callee.IsVirtual || (callee.IsOverride && !callee.IsSealed && !callee.ContainingType.IsSealed)))
-            {
-                return ModeEffect.Unknown;
-            }
-
-            var id = ordinal < 0 ? result.ThisValue : result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var parameterId) ? parameterId : ModeFlow.NoValue;
-            if (id == ModeFlow.NoValue || !exit.Modules.Modes.TryGetValue(id, out var mode))
-            {
-                return ModeEffect.Unchanged;
-            }
-
-            return mode.Flags switch
-            {
-                ModeFlags.Entry => ModeEffect.Unchanged,
-                ModeFlags.Eval => ModeEffect.Eval,
-                ModeFlags.Train => ModeEffect.Train,
-                _ => ModeEffect.Unknown,
-            };
-        }
+        public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth) => _summaries.EffectOn(callee, ordinal, depth);
 
         /// <inheritdoc />
-        public GradFlags? GradScopeReturnedBy(IMethodSymbol method)
-            => _returnedScopes.GetOrAdd(method, ComputeReturnedScope);
-
-        private readonly ConcurrentDictionary<IMethodSymbol, GradFlags?> _returnedScopes = new ConcurrentDictionary<IMethodSymbol, GradFlags?>(SymbolEqualityComparer.Default);
-
-        private GradFlags? ComputeReturnedScope(IMethodSymbol method)
-        {
-            if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
-                || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
-                || !(Exhaustive || _callSyntax.MayReturnGradScope(declaration))
-                || !(ModelOf(declaration.SyntaxTree)?.GetOperation(declaration) is IMethodBodyOperation body))
-            {
-                return null;
-            }
-
-            GradFlags? flags = null;
-            foreach (var returned in body.Descendants().OfType<IReturnOperation>())
-            {
-                if (returned.EnclosingFunction() != null)
-                {
-                    continue;
-                }
-
-                if (!(ReturnedScope(returned.ReturnedValue) is GradFlags these))
-                {
-                    return null;
-                }
-
-                flags = flags is null ? these : flags.Value | these;
-            }
-
-            return flags;
-        }
-
-        /// <summary>
-        /// The grad mode a returned value puts in force where the caller holds it: a grad switch's, the join of both
-        /// branches of a conditional (<c>training ? torch.enable_grad() : torch.no_grad()</c>), Unknown for a branch
-        /// that is no scope (<c>null</c>: the caller's mode stays, whatever it is); null when the value is no grad switch.
-        /// </summary>
-        private GradFlags? ReturnedScope(IOperation? value)
-        {
-            switch (value?.SkipConversions())
-            {
-                case IInvocationOperation call when Symbols.AsGradScopeFactory(call.TargetMethod) is GradScopeFactory factory:
-                    return GradSwitches.FlagsOf(call, factory);
-                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
-                    var whenTrue = ReturnedScope(conditional.WhenTrue);
-                    var otherwise = ReturnedScope(whenFalse);
-                    if (whenTrue is null && otherwise is null)
-                    {
-                        return null;
-                    }
-
-                    return (whenTrue ?? GradFlags.Unknown) | (otherwise ?? GradFlags.Unknown);
-                default:
-                    return null;
-            }
-        }
+        public GradFlags? GradScopeReturnedBy(IMethodSymbol method) => _summaries.GradScopeReturnedBy(method);
 
         /// <inheritdoc />
-        public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth)
-        {
-            if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
-            {
-                return FreezeFact.Unknown;
-            }
-
-            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.ByValue.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
-            {
-                return null;
-            }
-
-            return fact;
-        }
+        public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth) => _summaries.FreezeEffectOn(callee, ordinal, depth);
 
         /// <inheritdoc />
         public ImmutableArray<FieldModeEffect> FieldEffectsOf(IMethodSymbol callee, int depth) => _helperFieldEffects.FieldEffectsOf(callee, depth);
@@ -423,9 +328,5 @@ namespace TorchSharp.Analyzers.Flow.Modes
             };
             return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
         }
-
-        private ModeFlowResult? BodyOf(IMethodSymbol method, int depth) => _calleeBodies.BodyOf(method, depth);
-
-        private SemanticModel? ModelOf(SyntaxTree tree) => _calleeBodies.ModelOf(tree);
     }
 }
