@@ -15,36 +15,51 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// <summary>
     /// The mode-flow engine of one compilation: runs <see cref="ModeFlow"/> on bodies, summarises callees for their
     /// callers (computed on demand, cached, at most <see cref="MaxDepth"/> calls deep, so recursion ends), finds the
-    /// call sites of a method, and says in which mode a parameter or a field enters a method. Thread-safe: the
-    /// driver analyses bodies concurrently.
+    /// call sites of a method, and says in which mode a parameter or a field enters a method. What the rules ask goes
+    /// through here; each answer comes from the part that owns it (<see cref="CalleeBodies"/>,
+    /// <see cref="CalleeSummaries"/>, <see cref="CallSites"/>, <see cref="CallerGrad"/>, <see cref="ProvedGrad"/>,
+    /// <see cref="ParameterEntries"/>, <see cref="FieldEntries"/>, <see cref="HelperFieldEffects"/>,
+    /// <see cref="IteratorMethods"/>, <see cref="FreezeReach"/>). Thread-safe: the driver analyses bodies concurrently.
     /// </summary>
-    internal sealed partial class ModeFlowEngine : ICalleeSummaries
+    internal sealed class ModeFlowEngine : ICalleeSummaries
     {
         /// <summary>How many calls deep summaries and call-site questions go before answering Unknown.</summary>
         public const int MaxDepth = 3;
 
         private static readonly ConditionalWeakTable<Compilation, ModeFlowEngine> Engines = new ConditionalWeakTable<Compilation, ModeFlowEngine>();
 
-        private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?> _bodies = new ConcurrentDictionary<(IMethodSymbol, int), ModeFlowResult?>(new MethodDepthComparer());
-        private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
         private readonly CallSyntaxIndex _callSyntax;
+        private readonly CalleeBodies _calleeBodies;
 
         private ModeFlowEngine(Compilation compilation, TorchSymbols symbols, bool exhaustive, bool lambdaEntries)
         {
             Exhaustive = exhaustive;
             LambdaEntriesEnabled = lambdaEntries;
-            _compilation = compilation;
             Symbols = symbols;
             Composition = new ModuleCompositionResolver(symbols);
             _callSyntax = new CallSyntaxIndex(compilation);
-            _boundSites = new System.Lazy<BoundCallSites>(() => BoundCallSites.Of(compilation, ModelOf), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
-            _iterators = new IteratorMethods(ModelOf);
-            _freezeReach = new FreezeReach(_callSyntax, method => BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
+            _calleeBodies = new CalleeBodies(compilation, symbols, this);
+            _iterators = new IteratorMethods(_calleeBodies.ModelOf);
+            _callSites = new CallSites(compilation, exhaustive, _callSyntax, _calleeBodies, graph => Analyze(graph, isNestedFunction: true));
+            _provedGrad = new ProvedGrad(_callSites, _iterators);
+            _callerGrad = new CallerGrad(exhaustive, _callSyntax, _callSites, _iterators, _provedGrad);
+            System.Func<ModeFact, int, ModeFact> resolveEntry = ResolveEntry;
+            _parameterEntries = new ParameterEntries(_callSites, resolveEntry);
+            _fieldEntries = new FieldEntries(exhaustive, symbols, _calleeBodies, resolveEntry);
+            _helperFieldEffects = new HelperFieldEffects(exhaustive, _callSyntax, symbols, _calleeBodies);
+            _summaries = new CalleeSummaries(exhaustive, _callSyntax, symbols, _calleeBodies);
+            _freezeReach = new FreezeReach(_callSyntax, method => _calleeBodies.BodyOperationOf(method) is { } body ? BlockFacts.Of(method, ImmutableArray.Create(body), this) : null);
         }
 
         private readonly IteratorMethods _iterators;
         private readonly FreezeReach _freezeReach;
+        private readonly CallSites _callSites;
+        private readonly CallerGrad _callerGrad;
+        private readonly ProvedGrad _provedGrad;
+        private readonly ParameterEntries _parameterEntries;
+        private readonly FieldEntries _fieldEntries;
+        private readonly HelperFieldEffects _helperFieldEffects;
+        private readonly CalleeSummaries _summaries;
 
         /// <summary>Whether <paramref name="method"/> is an iterator of this compilation's source (<see cref="IteratorMethods"/>).</summary>
         public bool IsIterator(IMethodSymbol method) => _iterators.IsIterator(method);
@@ -62,6 +77,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
         public bool MayChangeFreezing(IMethodSymbol callee, bool freeze) => Exhaustive || _freezeReach.MayChange(callee, freeze);
 
         public TorchSymbols Symbols { get; }
+
+        /// <summary>
+        /// The body of a method or constructor of this compilation, bound through the driver's model; null for a method of
+        /// another project's trees (TORCH002 judges a helper's passes for its calls: ProtectedHelperCalls).
+        /// </summary>
+        public IOperation? BodyOperationOf(IMethodSymbol method) => _calleeBodies.BodyOperationOf(method);
 
         public ModuleCompositionResolver Composition { get; }
 
@@ -224,7 +245,35 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// that grad at the entry of its body is never off because of a caller.
         /// </summary>
         public bool MayRunWithGradOff(ISymbol owner)
-            => owner is IMethodSymbol method && MayRunWithGradOff(method.OriginalDefinition, 0);
+            => owner is IMethodSymbol method && _callSites.MayRunWithGradOff(method.OriginalDefinition, 0);
+
+        /// <summary>
+        /// Whether autograd is off on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// switched off in the body, or off at entry because every caller of this compilation holds a grad-disabled scope.
+        /// </summary>
+        public bool IsGradOff(GradFact grad, ISymbol owner) => _callerGrad.IsGradOff(grad, owner);
+
+        /// <summary>
+        /// Whether autograd records on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
+        /// enabled in the body, or enabled at entry and not every caller of this compilation holds a grad-disabled scope
+        /// (<see cref="CallerGrad"/>). Unknown grad modes answer false.
+        /// </summary>
+        public bool IsGradOn(GradFact grad, ISymbol owner) => _callerGrad.IsGradOn(grad, owner);
+
+        /// <summary>Whether autograd provably records at a point of <paramref name="owner"/>'s body with <paramref name="grad"/> (<see cref="ProvedGrad"/>).</summary>
+        public bool IsGradProvablyOn(GradFact grad, ISymbol owner) => _provedGrad.IsGradProvablyOn(grad, owner);
+
+        /// <summary>Whether every call site of <paramref name="method"/> in this compilation runs with autograd off (<see cref="CallerGrad"/>).</summary>
+        public bool EveryCallerDisablesGrad(IMethodSymbol method, int depth = 0) => _callerGrad.EveryCallerDisablesGrad(method, depth);
+
+        /// <summary>A call site of <paramref name="method"/> that runs with autograd off, or null when there is none (<see cref="CallerGrad"/>).</summary>
+        public CallSite? CallSiteWithGradOff(IMethodSymbol method, int depth = 0) => _callerGrad.CallSiteWithGradOff(method, depth);
+
+        /// <summary>The calls of <paramref name="method"/> in this compilation that provably run it with autograd on (<see cref="CallerGrad"/>).</summary>
+        public ImmutableArray<SyntaxNode> CallsWithGradOn(IMethodSymbol method) => _callerGrad.CallsWithGradOn(method);
+
+        /// <summary>The invocations and creations written with <paramref name="name"/> in this compilation (<see cref="CallSites"/>).</summary>
+        public ImmutableArray<SyntaxNode> CallsWritten(string name) => _callSites.CallsWritten(name);
 
         /// <summary>Whether autograd is off at <paramref name="pass"/> on every path, proved from the structure of the body (<see cref="SilenceProofs"/>).</summary>
         public bool GradIsProvedOff(IInvocationOperation pass) => !Exhaustive && SilenceProofs.GradIsOff(pass, Symbols, _callSyntax);
@@ -243,111 +292,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
                    && (ResolveEntry(ModeFact.Entry(entered!)).Flags & (ModeFlags.Train | ModeFlags.Entry)) == 0);
 
         /// <inheritdoc />
-        public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth)
-        {
-            if (depth > MaxDepth || ordinal < -1 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
-            {
-                return ModeEffect.Unknown;
-            }
-
-            // Ordinal -1 is the receiver: a method of the module's own class (a mask helper, a sampler) that never sets
-            // the mode of `this` leaves it as it was. Only where the body read is the one that runs: not for a method a
-            // subclass may override.
-            if (ordinal < 0 && (callee.IsAbstract || callee.IsVirtual || (callee.IsOverride && !callee.IsSealed && !callee.ContainingType.IsSealed)))
-            {
-                return ModeEffect.Unknown;
-            }
-
-            var id = ordinal < 0 ? result.ThisValue : result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var parameterId) ? parameterId : ModeFlow.NoValue;
-            if (id == ModeFlow.NoValue || !exit.Modules.Modes.TryGetValue(id, out var mode))
-            {
-                return ModeEffect.Unchanged;
-            }
-
-            return mode.Flags switch
-            {
-                ModeFlags.Entry => ModeEffect.Unchanged,
-                ModeFlags.Eval => ModeEffect.Eval,
-                ModeFlags.Train => ModeEffect.Train,
-                _ => ModeEffect.Unknown,
-            };
-        }
+        public ModeEffect EffectOn(IMethodSymbol callee, int ordinal, int depth) => _summaries.EffectOn(callee, ordinal, depth);
 
         /// <inheritdoc />
-        public GradFlags? GradScopeReturnedBy(IMethodSymbol method)
-            => _returnedScopes.GetOrAdd(method, ComputeReturnedScope);
+        public GradFlags? GradScopeReturnedBy(IMethodSymbol method) => _summaries.GradScopeReturnedBy(method);
 
-        private readonly ConcurrentDictionary<IMethodSymbol, GradFlags?> _returnedScopes = new ConcurrentDictionary<IMethodSymbol, GradFlags?>(SymbolEqualityComparer.Default);
+        /// <inheritdoc />
+        public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth) => _summaries.FreezeEffectOn(callee, ordinal, depth);
 
-        private GradFlags? ComputeReturnedScope(IMethodSymbol method)
-        {
-            if (method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1
-                || !(method.DeclaringSyntaxReferences[0].GetSyntax() is BaseMethodDeclarationSyntax declaration)
-                || !(Exhaustive || _callSyntax.MayReturnGradScope(declaration))
-                || !(ModelOf(declaration.SyntaxTree)?.GetOperation(declaration) is IMethodBodyOperation body))
-            {
-                return null;
-            }
+        /// <inheritdoc />
+        public ImmutableArray<FieldModeEffect> FieldEffectsOf(IMethodSymbol callee, int depth) => _helperFieldEffects.FieldEffectsOf(callee, depth);
 
-            GradFlags? flags = null;
-            foreach (var returned in body.Descendants().OfType<IReturnOperation>())
-            {
-                if (returned.EnclosingFunction() != null)
-                {
-                    continue;
-                }
-
-                if (!(ReturnedScope(returned.ReturnedValue) is GradFlags these))
-                {
-                    return null;
-                }
-
-                flags = flags is null ? these : flags.Value | these;
-            }
-
-            return flags;
-        }
+        /// <inheritdoc />
+        public ISymbol? ModuleFieldHeldBy(ISymbol holder, ISymbol inner) => _helperFieldEffects.ModuleFieldHeldBy(holder, inner);
 
         /// <summary>
-        /// The grad mode a returned value puts in force where the caller holds it: a grad switch's, the join of both
-        /// branches of a conditional (<c>training ? torch.enable_grad() : torch.no_grad()</c>), Unknown for a branch
-        /// that is no scope (<c>null</c>: the caller's mode stays, whatever it is); null when the value is no grad switch.
+        /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
+        /// <c>this</c>) in a method of its class other than <paramref name="except"/>, or null (<see cref="FieldEntries"/>).
         /// </summary>
-        private GradFlags? ReturnedScope(IOperation? value)
-        {
-            switch (value?.SkipConversions())
-            {
-                case IInvocationOperation call when Symbols.AsGradScopeFactory(call.TargetMethod) is GradScopeFactory factory:
-                    return GradSwitches.FlagsOf(call, factory);
-                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
-                    var whenTrue = ReturnedScope(conditional.WhenTrue);
-                    var otherwise = ReturnedScope(whenFalse);
-                    if (whenTrue is null && otherwise is null)
-                    {
-                        return null;
-                    }
-
-                    return (whenTrue ?? GradFlags.Unknown) | (otherwise ?? GradFlags.Unknown);
-                default:
-                    return null;
-            }
-        }
-
-        /// <inheritdoc />
-        public FreezeFact? FreezeEffectOn(IMethodSymbol callee, int ordinal, int depth)
-        {
-            if (depth > MaxDepth || ordinal < 0 || ordinal >= callee.Parameters.Length || !(BodyOf(callee, depth) is { Exit: { } exit } result))
-            {
-                return FreezeFact.Unknown;
-            }
-
-            if (!result.EntryValues.TryGetValue(callee.Parameters[ordinal], out var id) || !exit.Freezes.ByValue.TryGetValue(id, out var fact) || fact.Flags == FreezeFlags.Unknown)
-            {
-                return null;
-            }
-
-            return fact;
-        }
+        public SyntaxNode? EvalElsewhere(ISymbol member, IMethodSymbol except) => _fieldEntries.EvalElsewhere(member, except);
 
         /// <summary>
         /// Replaces an <see cref="ModeFlags.Entry"/> mode by what enters: for a parameter, the join of the modes its
@@ -364,81 +327,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             var rest = new ModeFact(fact.Flags & ~ModeFlags.Entry, fact.TrainOrigin, null);
             var entered = depth >= MaxDepth ? ModeFact.Unknown : fact.EntrySymbol switch
             {
-                IParameterSymbol parameter => ParameterEntry(parameter, depth),
-                IFieldSymbol field => FieldEntry(field, depth),
-                IPropertySymbol property => FieldEntry(property, depth),
+                IParameterSymbol parameter => _parameterEntries.EntryOf(parameter, depth),
+                IFieldSymbol field => _fieldEntries.EntryOf(field, depth),
+                IPropertySymbol property => _fieldEntries.EntryOf(property, depth),
                 _ => ModeFact.Unknown,
             };
             return rest.Flags == ModeFlags.None ? entered : rest.Join(entered);
-        }
-
-        /// <summary>The flow of a method of this compilation, analysed at <paramref name="depth"/>; null when it has no body we can read.</summary>
-        private ModeFlowResult? BodyOf(IMethodSymbol method, int depth)
-            => depth > MaxDepth ? null : _bodies.GetOrAdd((method, depth), key => ComputeBody(key.Item1, key.Item2));
-
-        private ModeFlowResult? ComputeBody(IMethodSymbol method, int depth)
-            => GraphOf(method) is { } graph ? ModeFlow.Analyze(graph, Symbols, this, depth, isNestedFunction: false) : null;
-
-        // One graph per body, whatever depth asks for its flow.
-        private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _bodyGraphs = new ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?>(SymbolEqualityComparer.Default);
-
-        private ControlFlowGraph? GraphOf(IMethodSymbol method) => _bodyGraphs.GetOrAdd(method, CreateGraph);
-
-        private ControlFlowGraph? CreateGraph(IMethodSymbol method)
-            => BodyOperationOf(method) switch
-            {
-                IMethodBodyOperation body => ControlFlowGraph.Create(body),
-                IConstructorBodyOperation body => ControlFlowGraph.Create(body),
-                _ => null,
-            };
-
-        /// <summary>The body of a method or constructor of this compilation (its first declaration that has one), bound through the driver's model; null otherwise.</summary>
-        public IOperation? BodyOperationOf(IMethodSymbol method)
-        {
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax();
-                if ((syntax is BaseMethodDeclarationSyntax || syntax is CompilationUnitSyntax)
-                    && ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body
-                    && (body is IMethodBodyOperation || body is IConstructorBodyOperation))
-                {
-                    return body;
-                }
-            }
-
-            return null;
-        }
-
-        // Holding models ourselves would keep every bound tree alive for the whole compilation. Null for a tree of another
-        // compilation: in an IDE a project reference's symbols point into its trees, which this compilation cannot bind;
-        // the engine then knows as little as a build would.
-        private SemanticModel? ModelOf(SyntaxTree tree) => _compilation.ModelIfInSource(tree);
-
-        private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
-        {
-            private readonly ISymbol _member;
-
-            public IFieldOrPropertyKey(ISymbol member, int depth)
-            {
-                _member = member;
-                Depth = depth;
-            }
-
-            public int Depth { get; }
-
-            public bool Equals(IFieldOrPropertyKey other) => Depth == other.Depth && SymbolEqualityComparer.Default.Equals(_member, other._member);
-
-            public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
-
-            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member) ^ Depth;
-        }
-
-        private sealed class MethodDepthComparer : IEqualityComparer<(IMethodSymbol, int)>
-        {
-            public bool Equals((IMethodSymbol, int) x, (IMethodSymbol, int) y)
-                => x.Item2 == y.Item2 && SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1);
-
-            public int GetHashCode((IMethodSymbol, int) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Item1) ^ obj.Item2;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -10,9 +11,28 @@ using TorchSharp.Analyzers.Api;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
-    /// <summary>The engine's questions about fields and properties of <c>this</c>: the mode the constructors leave a module in, and whether another method changes it.</summary>
-    internal sealed partial class ModeFlowEngine
+    /// <summary>
+    /// The engine's questions about module fields and properties of <c>this</c>: the mode they enter a method in (the
+    /// one the constructors and initializers leave when no other method changes it), and an eval() elsewhere in the
+    /// class. One per engine; thread-safe.
+    /// </summary>
+    internal sealed class FieldEntries
     {
+        private readonly bool _exhaustive;
+        private readonly TorchSymbols _symbols;
+        private readonly CalleeBodies _bodies;
+        private readonly Func<ModeFact, int, ModeFact> _resolveEntry;
+        private readonly ConcurrentDictionary<IFieldOrPropertyKey, ModeFact> _fieldEntries = new ConcurrentDictionary<IFieldOrPropertyKey, ModeFact>();
+
+        /// <param name="resolveEntry">The engine's resolution of a mode a constructor leaves as on entry: a constructor's parameter, or another field.</param>
+        public FieldEntries(bool exhaustive, TorchSymbols symbols, CalleeBodies bodies, Func<ModeFact, int, ModeFact> resolveEntry)
+        {
+            _exhaustive = exhaustive;
+            _symbols = symbols;
+            _bodies = bodies;
+            _resolveEntry = resolveEntry;
+        }
+
         /// <summary>
         /// An <c>eval()</c> or <c>train(false)</c> on <paramref name="member"/> (a module field or property of
         /// <c>this</c>) in a method of its class other than <paramref name="except"/>, or null.
@@ -34,7 +54,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 foreach (var reference in method.DeclaringSyntaxReferences)
                 {
                     var syntax = reference.GetSyntax();
-                    if (!(ModelOf(syntax.SyntaxTree) is { } model))
+                    if (!(_bodies.ModelOf(syntax.SyntaxTree) is { } model))
                     {
                         continue;
                     }
@@ -48,7 +68,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                             continue;
                         }
 
-                        var kind = Symbols.Classify(operation.TargetMethod);
+                        var kind = _symbols.Classify(operation.TargetMethod);
                         var isEval = kind == TorchCallKind.Eval
                                      || (kind == TorchCallKind.Train && operation.ConstantBoolArgument() == false);
                         if (isEval)
@@ -62,17 +82,21 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return null;
         }
 
+        /// <summary>
+        /// The mode <paramref name="member"/> enters every method of its class in: the join of what its constructors and
+        /// initializer leave; Unknown when another method could change it.
+        /// </summary>
         // Cached per depth, as bodies are: the answer must not depend on which question reached it first, and a field
-        // whose constructor argument leads back to the same field ends at MaxDepth instead of recursing forever.
-        private ModeFact FieldEntry(ISymbol member, int depth)
-            => depth >= MaxDepth
+        // whose constructor argument leads back to the same field ends at ModeFlowEngine.MaxDepth instead of recursing forever.
+        public ModeFact EntryOf(ISymbol member, int depth)
+            => depth >= ModeFlowEngine.MaxDepth
                 ? ModeFact.Unknown
                 : _fieldEntries.GetOrAdd(new IFieldOrPropertyKey(member, depth), key => ComputeFieldEntry(member, key.Depth));
 
         private ModeFact ComputeFieldEntry(ISymbol member, int depth)
         {
             var type = member.ContainingType;
-            if (type is null || member.IsStatic || !type.IsInSource(Symbols.Compilation))
+            if (type is null || member.IsStatic || !type.IsInSource(_symbols.Compilation))
             {
                 return ModeFact.Unknown;
             }
@@ -90,7 +114,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                if (Exhaustive)
+                if (_exhaustive)
                 {
                     mentioning.Add(candidate);
                 }
@@ -130,16 +154,16 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
                 // The predictor's idiom (assign the module, end with model.eval()) is read from the structure, as the
                 // flow would find it; other constructors get their flow.
-                if (!Exhaustive && constructor.DeclaringSyntaxReferences.Length == 1
-                    && ModelOf(constructor.DeclaringSyntaxReferences[0].SyntaxTree) is { } constructorModel
-                    && ConstructorExitProof.EvalAtExit(constructor, member, constructorModel, Symbols) is { } eval)
+                if (!_exhaustive && constructor.DeclaringSyntaxReferences.Length == 1
+                    && _bodies.ModelOf(constructor.DeclaringSyntaxReferences[0].SyntaxTree) is { } constructorModel
+                    && ConstructorExitProof.EvalAtExit(constructor, member, constructorModel, _symbols) is { } eval)
                 {
                     var evaluated = ModeFact.Eval(eval);
                     joined = joined is null ? evaluated : joined.Value.Join(evaluated);
                     continue;
                 }
 
-                if (!(BodyOf(constructor, depth + 1) is { } result))
+                if (!(_bodies.BodyOf(constructor, depth + 1) is { } result))
                 {
                     return ModeFact.Unknown;
                 }
@@ -158,7 +182,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                 {
                     atExit = mode.EntrySymbol != null && SymbolEqualityComparer.Default.Equals(mode.EntrySymbol, member)
                         ? (initializer ?? ModeFact.Unknown)
-                        : ResolveEntry(mode, depth + 1);
+                        : _resolveEntry(mode, depth + 1);
                 }
                 else
                 {
@@ -204,9 +228,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     continue;
                 }
 
-                var operation = ModelOf(initializer.SyntaxTree)?.GetOperation(initializer)?.SkipConversions();
+                var operation = _bodies.ModelOf(initializer.SyntaxTree)?.GetOperation(initializer)?.SkipConversions();
                 var creates = operation is IObjectCreationOperation
-                              || (operation is IInvocationOperation invocation && Symbols.Classify(invocation.TargetMethod) == TorchCallKind.ModuleFactory);
+                              || (operation is IInvocationOperation invocation && _symbols.Classify(invocation.TargetMethod) == TorchCallKind.ModuleFactory);
                 return creates ? ModeFact.Train(new TrainOrigin(initializer, TrainOriginKind.Created, underDisabledGrad: false)) : ModeFact.Unknown;
             }
 
@@ -234,7 +258,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     foreach (var candidate in current.GetMembers(name))
                     {
                         if (!(candidate is IMethodSymbol method) || method.IsStatic
-                            || (!Symbols.IsTorchSharp(method) && Symbols.Classify(method) != TorchCallKind.Forward))
+                            || (!_symbols.IsTorchSharp(method) && _symbols.Classify(method) != TorchCallKind.Forward))
                         {
                             return false;
                         }
@@ -267,14 +291,14 @@ namespace TorchSharp.Analyzers.Flow.Modes
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                if (!(ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body))
+                if (!(_bodies.ModelOf(syntax.SyntaxTree)?.GetOperation(syntax) is { } body))
                 {
                     continue;
                 }
 
                 foreach (var memberReference in body.Descendants().OfType<IMemberReferenceOperation>())
                 {
-                    if (!(memberReference.Instance is null || memberReference.Instance is IInstanceReferenceOperation) || !Symbols.IsModule(memberReference.Type))
+                    if (!(memberReference.Instance is null || memberReference.Instance is IInstanceReferenceOperation) || !_symbols.IsModule(memberReference.Type))
                     {
                         continue;
                     }
@@ -283,9 +307,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
                     switch (consumer)
                     {
                         case IInvocationOperation invocation when invocation.Instance == consumed:
-                            var kind = Symbols.Classify(invocation.TargetMethod);
+                            var kind = _symbols.Classify(invocation.TargetMethod);
                             if (kind == TorchCallKind.Eval || kind == TorchCallKind.Train
-                                || (kind != TorchCallKind.Forward && !Symbols.IsTorchSharp(invocation.TargetMethod)))
+                                || (kind != TorchCallKind.Forward && !_symbols.IsTorchSharp(invocation.TargetMethod)))
                             {
                                 changed.Add(memberReference.Member);
                             }
@@ -302,6 +326,25 @@ namespace TorchSharp.Analyzers.Flow.Modes
             }
 
             return changed.ToImmutable();
+        }
+
+        private readonly struct IFieldOrPropertyKey : System.IEquatable<IFieldOrPropertyKey>
+        {
+            private readonly ISymbol _member;
+
+            public IFieldOrPropertyKey(ISymbol member, int depth)
+            {
+                _member = member;
+                Depth = depth;
+            }
+
+            public int Depth { get; }
+
+            public bool Equals(IFieldOrPropertyKey other) => Depth == other.Depth && SymbolEqualityComparer.Default.Equals(_member, other._member);
+
+            public override bool Equals(object? obj) => obj is IFieldOrPropertyKey other && Equals(other);
+
+            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_member) ^ Depth;
         }
     }
 }

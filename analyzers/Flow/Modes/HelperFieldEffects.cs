@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using TorchSharp.Analyzers.Symbols;
 
 namespace TorchSharp.Analyzers.Flow.Modes
 {
@@ -9,16 +10,29 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// (<c>EstimateLoss()</c> ending with <c>_model.train()</c>), a static method on a static field, or a method of a
     /// helper object that holds the trainer's module (<see cref="HelperObjectAliasProof"/>).
     /// </summary>
-    internal sealed partial class ModeFlowEngine
+    internal sealed class HelperFieldEffects
     {
-        /// <inheritdoc />
+        private readonly bool _exhaustive;
+        private readonly CallSyntaxIndex _callSyntax;
+        private readonly TorchSymbols _symbols;
+        private readonly CalleeBodies _bodies;
+
+        public HelperFieldEffects(bool exhaustive, CallSyntaxIndex callSyntax, TorchSymbols symbols, CalleeBodies bodies)
+        {
+            _exhaustive = exhaustive;
+            _callSyntax = callSyntax;
+            _symbols = symbols;
+            _bodies = bodies;
+        }
+
+        /// <summary>The fields <paramref name="callee"/> leaves in eval or training mode, read from its flow at <paramref name="depth"/> (<see cref="ICalleeSummaries.FieldEffectsOf"/>).</summary>
         public ImmutableArray<FieldModeEffect> FieldEffectsOf(IMethodSymbol callee, int depth)
         {
             // Only eval()/train(..) calls, directly or through helpers, put a field in Eval or Train: the syntax says which
             // names may reach one within the calls left, and the others have no effect to find.
-            if (depth > MaxDepth || callee.MethodKind != MethodKind.Ordinary || callee.IsAbstract || callee.IsVirtual
+            if (depth > ModeFlowEngine.MaxDepth || callee.MethodKind != MethodKind.Ordinary || callee.IsAbstract || callee.IsVirtual
                 || (callee.IsOverride && !callee.IsSealed && !callee.ContainingType.IsSealed)
-                || (!Exhaustive && !_callSyntax.MaySetMode(callee.Name, MaxDepth - depth)))
+                || (!_exhaustive && !_callSyntax.MaySetMode(callee.Name, ModeFlowEngine.MaxDepth - depth)))
             {
                 return ImmutableArray<FieldModeEffect>.Empty;
             }
@@ -31,7 +45,7 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         private ImmutableArray<FieldModeEffect> ComputeFieldEffects(IMethodSymbol callee, int depth)
         {
-            if (!(BodyOf(callee, depth) is { Exit: { } exit } result))
+            if (!(_bodies.BodyOf(callee, depth) is { Exit: { } exit } result))
             {
                 return ImmutableArray<FieldModeEffect>.Empty;
             }
@@ -59,9 +73,9 @@ namespace TorchSharp.Analyzers.Flow.Modes
             return effects.ToImmutable();
         }
 
-        /// <inheritdoc />
+        /// <summary>The module field of this compilation a helper object's field holds (<see cref="ICalleeSummaries.ModuleFieldHeldBy"/>).</summary>
         public ISymbol? ModuleFieldHeldBy(ISymbol holder, ISymbol inner)
-            => _aliases.GetOrAdd((holder, inner), key => HelperObjectAliasProof.ModuleFieldHeldBy(key.Item1, key.Item2, ModelOf, Symbols));
+            => _aliases.GetOrAdd((holder, inner), key => HelperObjectAliasProof.ModuleFieldHeldBy(key.Item1, key.Item2, _bodies.ModelOf, _symbols));
 
         private readonly ConcurrentDictionary<(ISymbol, ISymbol), ISymbol?> _aliases
             = new ConcurrentDictionary<(ISymbol, ISymbol), ISymbol?>(new SymbolPairComparer());

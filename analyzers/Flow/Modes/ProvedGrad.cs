@@ -8,42 +8,51 @@ namespace TorchSharp.Analyzers.Flow.Modes
     /// calls whose facts are known. Asked where a diagnostic needs proof the loose answer cannot give: iterators (whose
     /// body runs where they are enumerated) and the passes of a module's own inference methods (TORCH002).
     /// </summary>
-    internal sealed partial class ModeFlowEngine
+    internal sealed class ProvedGrad
     {
+        private readonly CallSites _sites;
+        private readonly IteratorMethods _iterators;
+
+        public ProvedGrad(CallSites sites, IteratorMethods iterators)
+        {
+            _sites = sites;
+            _iterators = iterators;
+        }
+
         /// <summary>
         /// Whether autograd provably records at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
         /// enabled in the body, or enabled at entry because some call of this compilation whose facts are known runs it
-        /// with autograd provably on (through its callers, up to <see cref="MaxDepth"/>; a call of an iterator only where
+        /// with autograd provably on (through its callers, up to <see cref="ModeFlowEngine.MaxDepth"/>; a call of an iterator only where
         /// it is enumerated in place), or because nothing here calls it (an entry point: the default grad mode). A caller
         /// whose facts cannot be known (a lambda, a local function, a call that does not bind) proves nothing, unlike
-        /// <see cref="IsGradOn"/>, for which only every caller's grad-off scope silences.
+        /// <see cref="ModeFlowEngine.IsGradOn"/>, for which only every caller's grad-off scope silences.
         /// </summary>
         public bool IsGradProvablyOn(GradFact grad, ISymbol owner)
             => owner is IMethodSymbol method ? GradIsProvablyOnAtCall(grad, method.OriginalDefinition, 0)
                : grad.Flags == GradFlags.Enabled;
 
         /// <summary>Whether some call of <paramref name="method"/> runs its body with autograd provably on, or nothing here calls it.</summary>
-        private bool EntryIsProvablyOn(IMethodSymbol method, int depth)
-            => depth < MaxDepth && _entriesProvablyOn.GetOrAdd((method, depth), key => ComputeEntryIsProvablyOn(key.Item1, key.Item2));
+        public bool EntryIsProvablyOn(IMethodSymbol method, int depth)
+            => depth < ModeFlowEngine.MaxDepth && _entriesProvablyOn.GetOrAdd((method, depth), key => ComputeEntryIsProvablyOn(key.Item1, key.Item2));
 
         private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> _entriesProvablyOn
             = new ConcurrentDictionary<(IMethodSymbol, int), bool>(new MethodDepthComparer());
 
         private bool ComputeEntryIsProvablyOn(IMethodSymbol method, int depth)
         {
-            var iterator = IsIterator(method);
+            var iterator = _iterators.IsIterator(method);
             var called = false;
-            foreach (var syntax in CandidatesOf(method))
+            foreach (var syntax in _sites.CandidatesOf(method))
             {
-                if (!Calls(syntax, method))
+                if (!_sites.Calls(syntax, method))
                 {
-                    called |= MayCallUnbound(syntax, method);
+                    called |= _sites.MayCallUnbound(syntax, method);
                     continue;
                 }
 
                 called = true;
-                if ((!iterator || IsEnumeratedInPlace(syntax))
-                    && SiteAt(syntax, depth) is { } site && GradIsProvablyOnAtCall(site.Site.Grad, site.Caller, depth + 1))
+                if ((!iterator || _iterators.IsEnumeratedInPlace(syntax))
+                    && _sites.SiteAt(syntax, depth) is { } site && GradIsProvablyOnAtCall(site.Site.Grad, site.Caller, depth + 1))
                 {
                     return true;
                 }
