@@ -65,6 +65,18 @@ namespace TorchSharp.Analyzers.Rules.Inference
             var helpers = new HashSet<IMethodSymbol>(NamedIn(context).SelectMany(name => _helpers.Value[name]), SymbolEqualityComparer.Default);
             foreach (var helper in helpers)
             {
+                // The helper's findings ask about every call of it in the compilation; a block whose every call of that
+                // name is proved to run inside a grad-disabled scope (a using block of no_grad around it, read from the
+                // syntax) holds none of the calls they could name, and does not ask.
+                // A constructor is filed under words as common as `new`: the block must run it (a creation or a
+                // constructor initializer bound to it) to hold one of its calls.
+                if (helper.MethodKind == MethodKind.Constructor
+                        ? !RunsConstructor(context, helper)
+                        : EveryCallIsProvedGradOff(context, CallName(helper.Name)))
+                {
+                    continue;
+                }
+
                 foreach (var finding in FindingsOf(helper))
                 {
                     foreach (var call in finding.UnprotectedCalls)
@@ -87,6 +99,40 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 }
             }
         }
+
+        // Whether the block calls the name at least once and every such call is proved to run with autograd off.
+        private bool EveryCallIsProvedGradOff(OperationBlockAnalysisContext context, string name)
+        {
+            var calls = 0;
+            foreach (var block in context.OperationBlocks)
+            {
+                var unproved = block.AnyInTree(operation =>
+                {
+                    if (!(operation is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation) || CallName(invocation.TargetMethod.Name) != name)
+                    {
+                        return false;
+                    }
+
+                    calls++;
+                    return !_engine.GradIsProvedOff(invocation);
+                });
+                if (unproved)
+                {
+                    return false;
+                }
+            }
+
+            return calls > 0;
+        }
+
+        // Whether the block creates an object with this constructor or chains to it (`: base(..)`, `: this(..)`).
+        private static bool RunsConstructor(OperationBlockAnalysisContext context, IMethodSymbol constructor)
+            => context.OperationBlocks.Any(block => block.AnyInTree(operation => operation switch
+            {
+                Microsoft.CodeAnalysis.Operations.IObjectCreationOperation creation => SymbolEqualityComparer.Default.Equals(creation.Constructor?.OriginalDefinition, constructor),
+                Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation => SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, constructor),
+                _ => false,
+            }));
 
         // How the message names the helper: as its calls are written.
         private static string CallText(IMethodSymbol helper)
