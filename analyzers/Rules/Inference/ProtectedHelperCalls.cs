@@ -72,7 +72,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                 // constructor initializer bound to it) to hold one of its calls.
                 if (helper.MethodKind == MethodKind.Constructor
                         ? !RunsConstructor(context, helper)
-                        : EveryCallIsProvedGradOff(context, CallName(helper.Name)))
+                        : EveryCallIsProvedGradOff(context, CallSites.CallName(helper)))
                 {
                     continue;
                 }
@@ -108,7 +108,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
             {
                 var unproved = block.AnyInTree(operation =>
                 {
-                    if (!(operation is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation) || CallName(invocation.TargetMethod.Name) != name)
+                    if (!(operation is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation) || CallSites.CallName(invocation.TargetMethod) != name)
                     {
                         return false;
                     }
@@ -136,7 +136,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         // How the message names the helper: as its calls are written.
         private static string CallText(IMethodSymbol helper)
-            => helper.MethodKind == MethodKind.Constructor ? "new " + helper.ContainingType.Name + "()" : CallName(helper.Name) + "()";
+            => helper.MethodKind == MethodKind.Constructor ? "new " + helper.ContainingType.Name + "()" : CallSites.CallName(helper) + "()";
 
         // The candidate names the block's text holds, as a whole word (Unicode escapes too); the calls through virtual
         // dispatch and interfaces are written with the helper's name as well.
@@ -231,7 +231,7 @@ namespace TorchSharp.Analyzers.Rules.Inference
                     && !(method.Name == TorchNames.Forward && _engine.Symbols.IsModule(method.ContainingType))
                     && _engine.MayRunWithGradOff(method))
                 {
-                    File(helpers, CallName(method.Name), method);
+                    File(helpers, CallSites.CallName(method), method);
                 }
             }
 
@@ -294,8 +294,6 @@ namespace TorchSharp.Analyzers.Rules.Inference
         }
 
         private static SyntaxNode? BodyOf(BaseMethodDeclarationSyntax member) => (SyntaxNode?)member.Body ?? member.ExpressionBody;
-
-        private static string CallName(string declaredName) => declaredName.Substring(declaredName.LastIndexOf('.') + 1);
 
         private static bool NamesAPass(SourceWords text, int start, int end)
             => EscapedNames.ContainsWord(text, TorchNames.Call, start, end) || EscapedNames.ContainsWord(text, TorchNames.Forward, start, end);
