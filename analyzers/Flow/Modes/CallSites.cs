@@ -38,7 +38,11 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         // The syntax says which methods no caller could run with grad off; only the others bind their call sites.
         public bool MayRunWithGradOff(IMethodSymbol method, int depth)
-            => _exhaustive || method.MethodKind == MethodKind.Constructor || _callSyntax.MayRunWithGradOff(CallName(method), depth, ModeFlowEngine.MaxDepth);
+            => method.MethodKind == MethodKind.Constructor || MayRunWithGradOff(CallName(method), depth);
+
+        /// <summary>The same question of the methods whose calls are written <paramref name="callName"/>, before any symbol is asked for.</summary>
+        public bool MayRunWithGradOff(string callName, int depth)
+            => _exhaustive || _callSyntax.MayRunWithGradOff(callName, depth, ModeFlowEngine.MaxDepth);
 
         /// <summary>
         /// The name the calls of <paramref name="method"/> are written with: its own, or for an explicit interface

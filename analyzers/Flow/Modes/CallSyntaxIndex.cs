@@ -397,6 +397,20 @@ namespace TorchSharp.Analyzers.Flow.Modes
         /// <summary>Whether <paramref name="declaration"/> returns what a grad switch returns somewhere (a helper such as <c>NoGrad() => torch.no_grad()</c>).</summary>
         public bool MayReturnGradScope(SyntaxNode declaration) => _gradSwitching.Value.Helpers.Contains(declaration);
 
+        /// <summary>Whether a method of this compilation written <paramref name="name"/> may return what a grad switch returns (by name: the helpers are few).</summary>
+        public bool MayReturnGradScope(string name)
+        {
+            foreach (var helper in _gradSwitching.Value.Helpers)
+            {
+                if (helper is MethodDeclarationSyntax method && method.Identifier.ValueText == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private ImmutableArray<SyntaxNode> FindCalls(string name)
         {
             var calls = ImmutableArray.CreateBuilder<SyntaxNode>();

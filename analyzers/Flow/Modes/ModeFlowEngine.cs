@@ -248,6 +248,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
             => owner is IMethodSymbol method && _callSites.MayRunWithGradOff(method.OriginalDefinition, 0);
 
         /// <summary>
+        /// <see cref="MayRunWithGradOff(ISymbol)"/> of the ordinary methods whose calls are written <paramref name="callName"/>,
+        /// from the text alone: asked of a declaration before its symbol (completing a method's symbol binds its signature).
+        /// </summary>
+        public bool CallsMayRunWithGradOff(string callName) => _callSites.MayRunWithGradOff(callName, 0);
+
+        /// <summary>
         /// Whether autograd is off on every path at a point of <paramref name="owner"/>'s body with <paramref name="grad"/>:
         /// switched off in the body, or off at entry because every caller of this compilation holds a grad-disabled scope.
         /// </summary>
@@ -277,6 +283,12 @@ namespace TorchSharp.Analyzers.Flow.Modes
 
         /// <summary>Whether autograd is off at <paramref name="pass"/> on every path, proved from the structure of the body (<see cref="SilenceProofs"/>).</summary>
         public bool GradIsProvedOff(IInvocationOperation pass) => !Exhaustive && SilenceProofs.GradIsOff(pass, Symbols, _callSyntax);
+
+        /// <summary>
+        /// Whether <paramref name="call"/>, in a body nobody may have bound yet, is proved from its syntax alone to run inside
+        /// a grad-disabled scope of its member (<see cref="GradOffScopeSyntax"/>); false with <see cref="Exhaustive"/>.
+        /// </summary>
+        public bool GradIsProvedOffBySyntax(SyntaxNode call) => !Exhaustive && GradOffScopeSyntax.Encloses(call, _callSyntax.MayReturnGradScope);
 
         /// <summary>Whether the module of <paramref name="pass"/> is proved to be in training (or eval) mode on every path (<see cref="SilenceProofs"/>).</summary>
         public bool ModeIsProved(IInvocationOperation pass, bool train) => !Exhaustive && SilenceProofs.ModeIsSet(pass, train, Symbols, _callSyntax);

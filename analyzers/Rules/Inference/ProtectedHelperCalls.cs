@@ -164,6 +164,14 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
         private ImmutableArray<InferencePassFinding> ComputeFindings(IMethodSymbol helper)
         {
+            // Binding the helper's body ahead of the driver was most of this path's cost; most helpers a caller names run
+            // their every pass in a grad-disabled scope of their own (nothing of the callers' grad mode reaches it), which
+            // the syntax tells without binding.
+            if (EveryPassHasItsOwnGradOffScope(helper))
+            {
+                return ImmutableArray<InferencePassFinding>.Empty;
+            }
+
             // The engine binds the body only in a tree of this compilation (in an IDE a method of another project has its
             // trees elsewhere): null otherwise.
             if (!(_engine.BodyOperationOf(helper) is { } body))
@@ -177,6 +185,51 @@ namespace TorchSharp.Analyzers.Rules.Inference
             var context = new OperationBlockAnalysisContext(ImmutableArray.Create(body), helper, _compilation, _options, _ => { }, _ => true, CancellationToken.None);
 #pragma warning restore CS0618
             return MissingNoGradAnalyzer.FindingsOf(context, _engine).Where(finding => finding.IsReportedAtCalls).ToImmutableArray();
+        }
+
+        /// <summary>
+        /// Whether every call in the helper's body that could be a forward pass — a call written <c>call</c> or
+        /// <c>forward</c>, the words that made it a candidate — is proved from the syntax to run inside a grad-disabled
+        /// scope of the helper's own (<see cref="ModeFlowEngine.GradIsProvedOffBySyntax"/>): then no pass runs in the grad
+        /// mode its callers give, and its calls have no finding. Any other use of the words keeps the helper in question.
+        /// </summary>
+        private bool EveryPassHasItsOwnGradOffScope(IMethodSymbol helper)
+        {
+            if (_engine.Exhaustive || helper.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var reference in helper.DeclaringSyntaxReferences)
+            {
+                if (!(reference.GetSyntax() is BaseMethodDeclarationSyntax declaration) || !(BodyOf(declaration) is { } body))
+                {
+                    return false;
+                }
+
+                var text = SourceWords.Of(reference.SyntaxTree);
+                foreach (var word in new[] { TorchNames.Call, TorchNames.Forward })
+                {
+                    foreach (var token in EscapedNames.TokensIn(text, word, body.Span))
+                    {
+                        if (!(token.Parent is SimpleNameSyntax name && InvocationNamed(name) is { } call && _engine.GradIsProvedOffBySyntax(call)))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        // The invocation that calls the name: `forward(x)`, `m.forward(x)`, `m?.forward(x)`; null for any other use of it.
+        private static InvocationExpressionSyntax? InvocationNamed(SimpleNameSyntax name)
+        {
+            var invoked = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access
+                : name.Parent is MemberBindingExpressionSyntax binding && binding.Name == name ? (ExpressionSyntax)binding
+                : name;
+            return invoked.Parent is InvocationExpressionSyntax invocation && invocation.Expression == invoked ? invocation : null;
         }
 
         /// <summary>
@@ -223,15 +276,22 @@ namespace TorchSharp.Analyzers.Rules.Inference
 
             // The methods themselves, from their declarations: asked by name, the compiler would also hand over every
             // other method of that name (a Bonsai operator's hundred `Process` methods), each to be judged for nothing —
-            // a method whose body names no pass has no finding to give its calls.
-            foreach (var symbol in methods.Select(method => _compilation.ModelIfInSource(method.SyntaxTree)?.GetDeclaredSymbol(method)))
+            // a method whose body names no pass has no finding to give its calls. The text index is asked first, by the
+            // name the calls are written with (an explicit implementation's identifier is the interface method's name):
+            // a method's symbol, once asked for, completes its signature ahead of the compiler.
+            foreach (var declaration in methods)
             {
-                // A module's forward is a piece of its caller's forward pass, never a helper whose calls are judged.
-                if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
-                    && !(method.Name == TorchNames.Forward && _engine.Symbols.IsModule(method.ContainingType))
-                    && _engine.MayRunWithGradOff(method))
+                var callName = declaration.Identifier.ValueText;
+                if (!_engine.CallsMayRunWithGradOff(callName))
                 {
-                    File(helpers, CallSites.CallName(method), method);
+                    continue;
+                }
+
+                // A module's forward is a piece of its caller's forward pass, never a helper whose calls are judged.
+                if (_compilation.ModelIfInSource(declaration.SyntaxTree)?.GetDeclaredSymbol(declaration) is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
+                    && !(callName == TorchNames.Forward && _engine.Symbols.IsModule(method.ContainingType)))
+                {
+                    File(helpers, callName, method);
                 }
             }
 
